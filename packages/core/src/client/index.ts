@@ -1,1 +1,1 @@
-export {};
+export * from './acs3-signature.js';
