@@ -1,1 +1,2 @@
-export {};
+export * from './activities/index.js';
+export * from './plugin/index.js';

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import type { Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { DocOcrV2Request } from '@dococr/core';
+import type { ImageReader, ImageRef } from '@dococr/temporal-activities';
+import type { OrchestratorConfig } from './config.js';
+import { ensureDevServer, type DevServerHandle } from './temporal/dev-server.js';
+import { installRuntimeLogging } from './temporal/runtime-logging.js';
+import { createDococrWorker, NativeConnection } from './worker.js';
+import type { DocOcrRequestParams, DocOcrWorkflowInput, DocOcrWorkflowResult } from './workflows/doc-ocr.js';
+
+/** Where image bytes go before a workflow starts; only the returned reference enters history. */
+export interface ImageStore extends ImageReader {
+  store(bytes: Uint8Array, meta: { mediaType: string; applicationId: string; parameter: string }): Promise<ImageRef>;
+}
+
+export interface StackOptions {
+  config: OrchestratorConfig;
+  logger: Logger;
+  images: ImageStore;
+  /** Hashes MerchantUserId for search attributes and history; never store the clear value. */
+  hashUserId: (merchantUserId: string) => string;
+  dataConverter?: DataConverter;
+  /** Serve the Temporal Web UI (for `dococr dev`). */
+  ui?: boolean;
+  /** Run a worker in this process (the embedded default). */
+  runWorker?: boolean;
+  /** Override the task queue (tests use a unique one per file). */
+  taskQueue?: string;
+  codecEndpoint?: string;
+  pathEnv?: string;
+}
+
+export interface Stack {
+  address: string;
+  uiUrl?: string | undefined;
+  namespace: string;
+  taskQueue: string;
+  client: Client;
+  worker?: Worker | undefined;
+  images: ImageStore;
+  hashUserId: (merchantUserId: string) => string;
+  /** Stops the worker, closes connections and stops the dev server if this process started it. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Connects to Temporal (TEMPORAL_ADDRESS) or starts/reuses the embedded dev server, and optionally runs a
+ * worker in this process.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config, logger } = options;
+  installRuntimeLogging(logger);
+  let server: DevServerHandle | undefined;
+  let address = config.temporalAddress;
+  if (!address) {
+    server = await ensureDevServer({
+      dataDir: config.dataDir,
+      namespace: config.temporalNamespace,
+      port: config.devServerPort,
+      uiPort: config.devServerUiPort,
+      ui: options.ui ?? false,
+      codecEndpoint: options.codecEndpoint,
+      temporalCliPath: config.temporalCliPath,
+      pathEnv: options.pathEnv,
+      logger,
+    });
+    address = server.address;
+  }
+  const taskQueue = options.taskQueue ?? config.taskQueue;
+  const connection = await Connection.connect({ address });
+  const client = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (options.runWorker ?? true) {
+    nativeConnection = await NativeConnection.connect({ address });
+    worker = await createDococrWorker({
+      config,
+      connection: nativeConnection,
+      taskQueue,
+      deps: { images: options.images },
+      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    });
+    workerRun = worker.run().catch((err: unknown) => {
+      logger.error({ err }, 'the worker stopped with an error');
+    });
+  }
+  return {
+    address,
+    uiUrl: server?.uiUrl,
+    namespace: config.temporalNamespace,
+    taskQueue,
+    client,
+    worker,
+    images: options.images,
+    hashUserId: options.hashUserId,
+    async shutdown() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+      await nativeConnection?.close();
+      await connection.close();
+      await server?.stop();
+    },
+  };
+}
+
+/** The workflow id of a DocOcrV2 request: derived from MerchantBizId, so a repeated start finds the same run. */
+export function docOcrWorkflowId(merchantBizId: string): string {
+  return `dococr-${merchantBizId}`;
+}
+
+/** Splits a validated request into the image (stored) and the parameters (which travel through history). */
+export function requestParams(request: DocOcrV2Request, hashUserId: (id: string) => string): DocOcrRequestParams {
+  return {
+    productCode: request.productCode,
+    sceneCode: request.sceneCode,
+    merchantBizId: request.merchantBizId,
+    merchantUserHash: hashUserId(request.merchantUserId),
+    docType: request.docType,
+    ocr: request.ocr,
+    idFaceQuality: request.idFaceQuality,
+    spoof: request.spoof,
+    idThreshold: request.idThreshold,
+    cardSide: request.cardSide,
+  };
+}
+
+export interface DocOcrRun {
+  workflowId: string;
+  runId: string;
+  /** True when an execution with this id already existed and its result was returned instead of a new run. */
+  existing: boolean;
+  result: DocOcrWorkflowResult;
+}
+
+/**
+ * Runs one DocOcrV2 request through the `docOcr` workflow. The image must already be decoded to bytes (from
+ * base64, a file or a safely fetched URL). Starting the same MerchantBizId again returns the existing run.
+ */
+export async function executeDocOcr(
+  stack: Stack,
+  request: DocOcrV2Request,
+  image: { bytes: Uint8Array; mediaType: string; parameter: string },
+  options: { requestId?: string } = {},
+): Promise<DocOcrRun> {
+  const workflowId = docOcrWorkflowId(request.merchantBizId);
+  const ref = await stack.images.store(image.bytes, {
+    mediaType: image.mediaType,
+    applicationId: workflowId,
+    parameter: image.parameter,
+  });
+  const input: DocOcrWorkflowInput = {
+    requestId: options.requestId ?? randomUUID().toUpperCase(),
+    params: requestParams(request, stack.hashUserId),
+    image: ref,
+  };
+  try {
+    const handle = await stack.client.workflow.start('docOcr', {
+      taskQueue: stack.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    const result = (await handle.result()) as DocOcrWorkflowResult;
+    return { workflowId, runId: handle.firstExecutionRunId, existing: false, result };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const handle = stack.client.workflow.getHandle(workflowId);
+    const result = (await handle.result()) as DocOcrWorkflowResult;
+    const description = await handle.describe();
+    return { workflowId, runId: description.runId, existing: true, result };
+  }
+}

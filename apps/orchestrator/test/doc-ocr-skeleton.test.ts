@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocOcrV2Request } from '@dococr/core';
+import { orchestratorConfigFromEnv } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { executeDocOcr, startStack, type Stack } from '../src/stack.js';
+import { freePort, memoryImageStore, tempDir } from './helpers.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  const config = orchestratorConfigFromEnv(
+    {},
+    { dataDir: tempDir('skeleton'), devServerPort: await freePort(), devServerUiPort: await freePort() },
+  );
+  stack = await startStack({
+    config,
+    logger: createLogger({ level: 'warn', pretty: false }),
+    images: memoryImageStore(),
+    hashUserId: (id) => `h:${id.length}`,
+    taskQueue: `skeleton-${randomBytes(4).toString('hex')}`,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.shutdown();
+}, 60_000);
+
+function request(merchantBizId: string) {
+  return parseDocOcrV2Request({
+    ProductCode: 'ID_OCR_MIN',
+    MerchantBizId: merchantBizId,
+    MerchantUserId: 'user-1',
+    DocType: '01000000',
+    Ocr: 'T',
+    IdOcrPictureBase64: 'iVBORw0KGgo=',
+  });
+}
+
+const bizId = () => randomBytes(8).toString('hex');
+const image = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#c0c8d0' } });
+
+describe('docOcr skeleton against a real dev server', () => {
+  it('answers a PNG and a JPEG in the exact DocOcrV2 wire shape', async () => {
+    for (const [bytes, mediaType] of [
+      [await image(640, 480).png().toBuffer(), 'image/png'],
+      [await image(640, 480).jpeg().toBuffer(), 'image/jpeg'],
+    ] as const) {
+      const run = await executeDocOcr(stack, request(bizId()), { bytes, mediaType, parameter: 'IdOcrPictureFile' });
+      expect(run.result.httpStatus).toBe(200);
+      const body = run.result.body as unknown as { Result: Record<string, unknown> } & Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(['Code', 'Message', 'RequestId', 'Result']);
+      expect(body.Code).toBe('Success');
+      expect(Object.keys(body.Result).sort()).toEqual(['ExtIdInfo', 'Passed', 'SubCode', 'TransactionId']);
+      expect(typeof body.Result.ExtIdInfo).toBe('string');
+      expect(() => JSON.parse(body.Result.ExtIdInfo as string)).not.toThrow();
+    }
+  });
+
+  it('refuses a non-image, a 100x100 image and an oversized image with the API error, and keeps serving', async () => {
+    const notImage = new TextEncoder().encode('this is plain text, not a picture');
+    const tiny = await image(100, 100).png().toBuffer();
+    const noise = randomBytes(1400 * 1000 * 3);
+    const huge = await sharp(noise, { raw: { width: 1400, height: 1000, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    const cases = [
+      [notImage, 'InvalidParameter', /not a JPEG or PNG/],
+      [tiny, 'InvalidParameter', /100x100 px/],
+      [huge, 'ToolargeImage', /maximum image size/],
+    ] as const;
+    for (const [bytes, code, message] of cases) {
+      const run = await executeDocOcr(stack, request(bizId()), {
+        bytes,
+        mediaType: 'application/octet-stream',
+        parameter: 'IdOcrPictureFile',
+      });
+      expect(run.result.httpStatus).toBeGreaterThanOrEqual(400);
+      expect(run.result.body).toMatchObject({ Code: code });
+      expect((run.result.body as { Message: string }).Message).toMatch(message);
+      expect(Object.keys(run.result.body).sort()).toEqual(['Code', 'HostId', 'Message', 'Recommend', 'RequestId']);
+    }
+    // The worker is still serving.
+    const ok = await executeDocOcr(stack, request(bizId()), {
+      bytes: await image(300, 300).png().toBuffer(),
+      mediaType: 'image/png',
+      parameter: 'IdOcrPictureFile',
+    });
+    expect(ok.result.httpStatus).toBe(200);
+  });
+
+  it('returns the same run when the same MerchantBizId is started again', async () => {
+    const id = bizId();
+    const bytes = await image(320, 240).png().toBuffer();
+    const first = await executeDocOcr(stack, request(id), {
+      bytes,
+      mediaType: 'image/png',
+      parameter: 'IdOcrPictureFile',
+    });
+    const second = await executeDocOcr(stack, request(id), {
+      bytes,
+      mediaType: 'image/png',
+      parameter: 'IdOcrPictureFile',
+    });
+    expect(second.existing).toBe(true);
+    expect(second.runId).toBe(first.runId);
+    expect(second.result).toEqual(first.result);
+  });
+});

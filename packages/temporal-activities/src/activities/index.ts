@@ -1,0 +1,4 @@
+export * from './activity-types.js';
+export * from './failures.js';
+export * from './image-activities.js';
+export * from './create-activities.js';
