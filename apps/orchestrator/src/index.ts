@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './logger.js';
+export * from './local-services.js';
 export * from './stack.js';
 export * from './worker.js';
 export * from './temporal/dev-server.js';

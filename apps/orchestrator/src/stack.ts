@@ -4,22 +4,18 @@ import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { DocOcrV2Request } from '@dococr/core';
-import type { ImageReader, ImageRef } from '@dococr/temporal-activities';
+import type { BlobStore, ImageRef } from '@dococr/temporal-activities';
 import type { OrchestratorConfig } from './config.js';
 import { ensureDevServer, type DevServerHandle } from './temporal/dev-server.js';
 import { installRuntimeLogging } from './temporal/runtime-logging.js';
 import { createDococrWorker, NativeConnection } from './worker.js';
 import type { DocOcrRequestParams, DocOcrWorkflowInput, DocOcrWorkflowResult } from './workflows/doc-ocr.js';
 
-/** Where image bytes go before a workflow starts; only the returned reference enters history. */
-export interface ImageStore extends ImageReader {
-  store(bytes: Uint8Array, meta: { mediaType: string; applicationId: string; parameter: string }): Promise<ImageRef>;
-}
-
 export interface StackOptions {
   config: OrchestratorConfig;
   logger: Logger;
-  images: ImageStore;
+  /** Where image bytes go before a workflow starts; only the returned reference enters history. */
+  blobs: BlobStore;
   /** Hashes MerchantUserId for search attributes and history; never store the clear value. */
   hashUserId: (merchantUserId: string) => string;
   dataConverter?: DataConverter;
@@ -40,7 +36,7 @@ export interface Stack {
   taskQueue: string;
   client: Client;
   worker?: Worker | undefined;
-  images: ImageStore;
+  blobs: BlobStore;
   hashUserId: (merchantUserId: string) => string;
   /** Stops the worker, closes connections and stops the dev server if this process started it. */
   shutdown(): Promise<void>;
@@ -85,7 +81,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       config,
       connection: nativeConnection,
       taskQueue,
-      deps: { images: options.images },
+      deps: { blobs: options.blobs },
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     });
     workerRun = worker.run().catch((err: unknown) => {
@@ -99,7 +95,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     taskQueue,
     client,
     worker,
-    images: options.images,
+    blobs: options.blobs,
     hashUserId: options.hashUserId,
     async shutdown() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
@@ -151,11 +147,8 @@ export async function executeDocOcr(
   options: { requestId?: string } = {},
 ): Promise<DocOcrRun> {
   const workflowId = docOcrWorkflowId(request.merchantBizId);
-  const ref = await stack.images.store(image.bytes, {
-    mediaType: image.mediaType,
-    applicationId: workflowId,
-    parameter: image.parameter,
-  });
+  const blob = await stack.blobs.put(image.bytes, { mediaType: image.mediaType, applicationId: request.merchantBizId });
+  const ref: ImageRef = { ...blob, parameter: image.parameter };
   const input: DocOcrWorkflowInput = {
     requestId: options.requestId ?? randomUUID().toUpperCase(),
     params: requestParams(request, stack.hashUserId),

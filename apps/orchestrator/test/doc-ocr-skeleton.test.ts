@@ -5,7 +5,8 @@ import { parseDocOcrV2Request } from '@dococr/core';
 import { orchestratorConfigFromEnv } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { executeDocOcr, startStack, type Stack } from '../src/stack.js';
-import { freePort, memoryImageStore, tempDir } from './helpers.js';
+import { freePort, tempDir } from './helpers.js';
+import { openLocalServices } from '../src/local-services.js';
 
 let stack: Stack;
 
@@ -14,11 +15,13 @@ beforeAll(async () => {
     {},
     { dataDir: tempDir('skeleton'), devServerPort: await freePort(), devServerUiPort: await freePort() },
   );
+  const services = openLocalServices(config);
   stack = await startStack({
     config,
     logger: createLogger({ level: 'warn', pretty: false }),
-    images: memoryImageStore(),
-    hashUserId: (id) => `h:${id.length}`,
+    blobs: services.blobs,
+    hashUserId: services.hashUserId,
+    dataConverter: services.dataConverter,
     taskQueue: `skeleton-${randomBytes(4).toString('hex')}`,
   });
 }, 120_000);

@@ -1,2 +1,4 @@
 export * from './activities/index.js';
 export * from './plugin/index.js';
+export * from './crypto/index.js';
+export * from './blob-store/index.js';

@@ -1,10 +1,7 @@
+import type { BlobRef, BlobStore } from '../blob-store/index.js';
+
 /** A stored image: the bytes stay in the blob store; only this reference enters workflow history. */
-export interface ImageRef {
-  sha256: string;
-  size: number;
-  mediaType: string;
-  /** Blob-store key. */
-  key: string;
+export interface ImageRef extends BlobRef {
   /** The request parameter the image came from, for error messages (`IdOcrPictureBase64`, ...). */
   parameter: string;
 }
@@ -19,7 +16,5 @@ export interface ImageFacts {
   orientation: number;
 }
 
-/** Reads image bytes by reference; the blob store implements it. */
-export interface ImageReader {
-  read(ref: ImageRef): Promise<Uint8Array>;
-}
+/** The part of the blob store the activities read images through. */
+export type ImageReader = Pick<BlobStore, 'get'>;

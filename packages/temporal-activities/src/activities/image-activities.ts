@@ -4,7 +4,7 @@ import type { ImageFacts, ImageReader, ImageRef } from './activity-types.js';
 import { withFailureMapping } from './failures.js';
 
 export interface ImageActivityDeps {
-  images: ImageReader;
+  blobs: ImageReader;
 }
 
 export function createImageActivities(deps: ImageActivityDeps) {
@@ -15,7 +15,7 @@ export function createImageActivities(deps: ImageActivityDeps) {
      */
     async checkImage(image: ImageRef): Promise<ImageFacts> {
       return withFailureMapping(async () => {
-        const bytes = await deps.images.read(image);
+        const bytes = await deps.blobs.get(image);
         const facts = await inspectImage(bytes, image.parameter);
         log.info('image checked', {
           step: 'checkImage',
