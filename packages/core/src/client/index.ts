@@ -1,1 +1,3 @@
 export * from './acs3-signature.js';
+export * from './http-transport.js';
+export * from './alibaba-client.js';
