@@ -5,3 +5,5 @@ export * from './cn-resident-id.js';
 export * from './hkid.js';
 export * from './macao-id.js';
 export * from './permit-number.js';
+export * from './mrz-types.js';
+export * from './mrz.js';
