@@ -1,1 +1,1 @@
-export {};
+export { buildProgram, main, CliError, ExitCode } from './program.js';
