@@ -1,0 +1,15 @@
+export { InvalidAuditEventError } from './audit-errors.js';
+export { parseJsonLines, toCsv, toJsonLines } from './audit-export.js';
+export {
+  AuditOutcome,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditStore,
+  type ChainHead,
+  type ChainVerification,
+  type ErasureOptions,
+} from './audit-types.js';
+export { canonicalJson, type JsonObject, type JsonValue } from './canonical-json.js';
+export { digestOf, saltedHash } from './digest.js';
+export { GENESIS_HASH, chainEvent, hashEvent, normalizeAuditInput, verifyChain } from './hash-chain.js';
+export { SqliteAuditStore, type SqliteAuditStoreOptions } from './sqlite-audit-store.js';

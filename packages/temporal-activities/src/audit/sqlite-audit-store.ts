@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { toCsv, toJsonLines } from './audit-export.js';
+import type {
+  AuditEvent,
+  AuditEventInput,
+  AuditStore,
+  ChainHead,
+  ChainVerification,
+  ErasureOptions,
+} from './audit-types.js';
+import { AuditOutcome } from './audit-types.js';
+import { canonicalJson } from './canonical-json.js';
+import { chainEvent, normalizeAuditInput, verifyChain } from './hash-chain.js';
+
+export type SqliteAuditStoreOptions =
+  | {
+      /** The data folder; the database is `<dataDir>/audit.db`. */
+      dataDir: string;
+    }
+  | {
+      /** An explicit database file. */
+      path: string;
+    };
+
+interface EventRow {
+  seq: number;
+  event_id: string;
+  body: string;
+  hash: string;
+}
+
+/**
+ * The default audit store: SQLite (better-sqlite3) in WAL mode. Tables:
+ * - `audit_events(application_id, seq, event_id, body, hash)`: `body` is the canonical JSON of the event without
+ *   `hash`; primary key `(application_id, seq)`, unique `(application_id, event_id)` for idempotent appends;
+ * - `audit_heads(application_id, seq, hash)`: the last link of each chain, updated in the same transaction, so that
+ *   deleting the newest events is detected too.
+ * Appends run in `BEGIN IMMEDIATE` transactions, so several processes (workers, CLI) can share one file.
+ */
+export class SqliteAuditStore implements AuditStore {
+  private readonly db: Database.Database;
+  private readonly appendTransaction: (input: AuditEventInput) => AuditEvent;
+
+  constructor(options: SqliteAuditStoreOptions) {
+    const path = 'path' in options ? options.path : join(options.dataDir, 'audit.db');
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS audit_events (
+        application_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (application_id, seq),
+        UNIQUE (application_id, event_id)
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS audit_heads (
+        application_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+    `);
+    const findByEventId = this.db.prepare<[string, string], EventRow>(
+      'SELECT seq, event_id, body, hash FROM audit_events WHERE application_id = ? AND event_id = ?',
+    );
+    const insert = this.db.prepare(
+      'INSERT INTO audit_events (application_id, seq, event_id, body, hash) VALUES (?, ?, ?, ?, ?)',
+    );
+    const setHead = this.db.prepare(
+      `INSERT INTO audit_heads (application_id, seq, hash) VALUES (?, ?, ?)
+       ON CONFLICT (application_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
+    );
+    const transaction = this.db.transaction((input: AuditEventInput): AuditEvent => {
+      const body = normalizeAuditInput(input);
+      const existing = findByEventId.get(body.applicationId, body.eventId);
+      if (existing !== undefined) return eventOf(existing);
+      const event = chainEvent(body, this.headSync(body.applicationId), new Date().toISOString());
+      const { hash, ...unsealed } = event;
+      insert.run(event.applicationId, event.seq, event.eventId, canonicalJson(unsealed), hash);
+      setHead.run(event.applicationId, event.seq, hash);
+      return event;
+    });
+    // IMMEDIATE takes the write lock before reading the head, so two processes never allocate the same seq.
+    this.appendTransaction = (input) => transaction.immediate(input);
+  }
+
+  async append(input: AuditEventInput): Promise<AuditEvent> {
+    return this.appendTransaction(input);
+  }
+
+  async verify(applicationId: string): Promise<ChainVerification> {
+    const { rows, head } = this.db.transaction(() => ({
+      rows: this.rows(applicationId),
+      head: this.headSync(applicationId),
+    }))();
+    const events: AuditEvent[] = [];
+    for (const [index, row] of rows.entries()) {
+      let event: AuditEvent;
+      try {
+        event = eventOf(row);
+      } catch {
+        return {
+          ok: false,
+          applicationId,
+          brokenAt: index + 1,
+          reason: 'stored event is not valid JSON',
+          count: rows.length,
+        };
+      }
+      // The row's own seq column is the storage order; an event whose body says otherwise was moved.
+      if (event.seq !== row.seq) {
+        return {
+          ok: false,
+          applicationId,
+          brokenAt: Math.min(row.seq, index + 1),
+          reason: `event ${event.seq} is stored at position ${row.seq}`,
+          count: rows.length,
+        };
+      }
+      events.push(event);
+    }
+    if (rows.length === 0 && head === undefined) {
+      return { ok: false, applicationId, brokenAt: 0, reason: 'no events for this application', count: 0 };
+    }
+    return verifyChain(applicationId, events, head);
+  }
+
+  async list(applicationId: string): Promise<AuditEvent[]> {
+    return this.rows(applicationId).map(eventOf);
+  }
+
+  async listApplications(): Promise<string[]> {
+    return this.db
+      .prepare<[], { application_id: string }>('SELECT application_id FROM audit_heads ORDER BY application_id')
+      .all()
+      .map((row) => row.application_id);
+  }
+
+  async head(applicationId: string): Promise<ChainHead | undefined> {
+    return this.headSync(applicationId);
+  }
+
+  async recordErasure(
+    applicationId: string,
+    reason: string,
+    actor: string,
+    options: ErasureOptions = {},
+  ): Promise<AuditEvent> {
+    const now = new Date().toISOString();
+    return this.append({
+      applicationId,
+      eventId: options.eventId ?? `erasure:${randomUUID()}`,
+      workflowId: options.workflowId ?? null,
+      runId: options.runId ?? null,
+      step: 'erasure',
+      startedAt: now,
+      endedAt: now,
+      actor,
+      outcome: AuditOutcome.Erased,
+      reasons: [reason],
+      data: options.data ?? {},
+    });
+  }
+
+  async exportJsonl(applicationId: string): Promise<string> {
+    return toJsonLines(await this.list(applicationId));
+  }
+
+  async exportCsv(applicationId: string): Promise<string> {
+    return toCsv(await this.list(applicationId));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private rows(applicationId: string): EventRow[] {
+    return this.db
+      .prepare<[string], EventRow>(
+        'SELECT seq, event_id, body, hash FROM audit_events WHERE application_id = ? ORDER BY seq',
+      )
+      .all(applicationId);
+  }
+
+  private headSync(applicationId: string): ChainHead | undefined {
+    return this.db
+      .prepare<[string], ChainHead>('SELECT seq, hash FROM audit_heads WHERE application_id = ?')
+      .get(applicationId);
+  }
+}
+
+function eventOf(row: EventRow): AuditEvent {
+  return { ...(JSON.parse(row.body) as Omit<AuditEvent, 'hash'>), hash: row.hash };
+}
