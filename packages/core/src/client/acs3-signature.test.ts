@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SIGNATURE_ERROR_CODES } from '../contract/index.js';
 import {
+  Acs3VerifyCode,
   NonceCache,
   canonicalQuery,
   canonicalRequest,
@@ -80,6 +82,11 @@ describe('percentEncode', () => {
   it('round-trips through percentDecode, where + stays a plus', () => {
     expect(percentDecode(percentEncode("a b+c*!'()é"))).toBe("a b+c*!'()é");
     expect(percentDecode('a+b%2')).toBe('a+b%2');
+    expect(percentDecode('%E4%B8%ADx%zz%41')).toBe('中x%zzA');
+  });
+  it('decodes a megabyte-sized form value quickly and exactly', () => {
+    const base64 = Buffer.from(Array.from({ length: 768 * 1024 }, (_, i) => (i * 131) % 256)).toString('base64');
+    expect(percentDecode(percentEncode(base64))).toBe(base64);
   });
 });
 
@@ -288,6 +295,10 @@ describe('verifyAcs3Request', () => {
     const mismatched = resign({ ...sts, 'x-acs-accesskey-id': 'LTAIother' });
     expect(verifyAcs3Request(wireRequest({ headers: mismatched }))).toMatchObject({ code: 'IncompleteSignature' });
   });
+});
+
+it('uses exactly the contract signature error codes, so a gateway can wrap a verdict in a SignatureError', () => {
+  expect(Object.values(Acs3VerifyCode).sort()).toEqual([...SIGNATURE_ERROR_CODES].sort());
 });
 
 describe('NonceCache', () => {

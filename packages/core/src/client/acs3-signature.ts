@@ -45,17 +45,9 @@ function encodeBytes(bytes: Uint8Array): string {
  */
 export function percentDecode(value: string): string {
   if (!value.includes('%')) return value;
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charCodeAt(i);
-    if (ch === 0x25 && /^[0-9A-Fa-f]{2}$/.test(value.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(value[i] ?? '', 'utf8'));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+  // Each run of escapes is decoded as a whole so multi-byte UTF-8 characters come out intact; a form body can be
+  // megabytes long, so this stays on native string and Buffer operations.
+  return value.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
 }
 
 function queryPairs(query: Acs3Query): Array<[string, string]> {
