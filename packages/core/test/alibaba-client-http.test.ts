@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlibabaDocOcrClient,
@@ -191,6 +193,35 @@ describe('AlibabaDocOcrClient over real HTTP', () => {
     expect(error.message).toMatch(/150 ms/);
     expect(server.requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('times out a connection that is never accepted after connectTimeoutMs', async () => {
+    // A listener in a stopped process with a full accept queue: the kernel drops further SYNs, so connect hangs.
+    const child = spawn(process.execPath, [
+      '-e',
+      "require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, function () { process.stdout.write(this.address().port + '\\n') })",
+    ]);
+    const fillers: Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) =>
+        child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+      );
+      child.kill('SIGSTOP');
+      for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => undefined));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = Date.now();
+      const error = await failure(
+        client({ endpoint: `127.0.0.1:${port}`, connectTimeoutMs: 200, readTimeoutMs: 5000, maxRetries: 0 }).docOcrV2(
+          request,
+        ),
+      );
+      expect(error).toMatchObject({ code: 'NetworkError', retryable: true });
+      expect(error.message).toMatch(/no connection within 200 ms/);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+    }
   });
 
   it('stops at once when aborted during the call, without retrying', async () => {
