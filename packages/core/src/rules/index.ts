@@ -7,3 +7,4 @@ export * from './macao-id.js';
 export * from './permit-number.js';
 export * from './mrz-types.js';
 export * from './mrz.js';
+export * from './permit-mrz.js';

@@ -12,7 +12,8 @@
  */
 import { states } from 'mrz';
 import { computeMrzCheckDigit } from './check-digits.js';
-import { expandTwoDigitYear, isRealDate, referenceIso, toIsoDate, type DatePivot } from './dates.js';
+import { referenceIso } from './dates.js';
+import { cleanFillers, pos, readMrzDate, text, toMrzDate, type Span } from './mrz-fields.js';
 import {
   MRZ_SHAPES,
   type MrzCheck,
@@ -24,12 +25,9 @@ import {
   type MrzInputFields,
   type MrzIssue,
   type MrzParseOptions,
-  type MrzPosition,
   type MrzResult,
 } from './mrz-types.js';
 import { describe, IssueCode, RuleError, RuleErrorCode } from './rule-error.js';
-
-type Span = readonly [line: number, start: number, end: number];
 
 interface Layout {
   documentCode: Span;
@@ -189,10 +187,6 @@ export function detectMrzFormat(lines: readonly string[]): MrzFormat | null {
   return len <= 40 ? 'TD2' : 'TD3';
 }
 
-const text = (lines: readonly string[], [line, start, end]: Span) => lines[line]!.slice(start, end);
-const pos = ([line, start, end]: Span): MrzPosition => ({ line, start, end });
-const cleanFillers = (s: string) => s.replace(/<+$/, '').replace(/</g, ' ');
-
 /**
  * Parses a TD1, TD2 or TD3 MRZ, checking every check digit and reporting every problem with its field and position.
  * @example parseMrz(['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'])
@@ -290,9 +284,9 @@ export function parseMrz(input: string | readonly string[], opts: MrzParseOption
     checks.documentNumber = check;
   }
 
-  const birth = readDate(lines, layout.birthDate, 'past', ref, 'birthDate', errors, warnings);
+  const birth = readMrzDate(lines, layout.birthDate, 'past', ref, 'birthDate', errors, warnings);
   checks.birthDate = checkDigit(lines, text(lines, layout.birthDate), layout.birthDateCheck);
-  const expiry = readDate(lines, layout.expiryDate, 'expiry', ref, 'expiryDate', errors, warnings);
+  const expiry = readMrzDate(lines, layout.expiryDate, 'expiry', ref, 'expiryDate', errors, warnings);
   checks.expiryDate = checkDigit(lines, text(lines, layout.expiryDate), layout.expiryDateCheck);
   if (layout.personalNumberCheck) {
     const data = text(lines, layout.optionalData);
@@ -433,43 +427,6 @@ function checkDigit(lines: readonly string[], data: string, span: Span): MrzChec
   return { digit, expected, valid: digit === expected, position: pos(span) };
 }
 
-function readDate(
-  lines: readonly string[],
-  span: Span,
-  pivot: DatePivot,
-  referenceDate: Date | string | undefined,
-  field: MrzField,
-  errors: MrzIssue[],
-  warnings: MrzIssue[],
-): string | null {
-  const raw = text(lines, span);
-  const m = /^(\d{2})(\d{2})(\d{2})$/.exec(raw);
-  if (!m) {
-    // ICAO allows unknown month/day as '<<'; other characters are already reported as CHARACTER errors.
-    if (/^\d{2}[\d<]{4}$/.test(raw)) {
-      warnings.push({
-        field,
-        code: IssueCode.Date,
-        message: `${field} '${raw}' is partly unknown`,
-        position: pos(span),
-      });
-    }
-    return null;
-  }
-  const [yy, mm, dd] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const year = isRealDate(2000 + yy, mm, dd) ? expandTwoDigitYear(yy, mm, dd, { pivot, referenceDate }) : 0;
-  if (!isRealDate(year, mm, dd)) {
-    errors.push({
-      field,
-      code: IssueCode.Date,
-      message: `${field} '${raw}' is not a calendar date`,
-      position: pos(span),
-    });
-    return null;
-  }
-  return toIsoDate(year, mm, dd);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Formatters (specimen generation)
 
@@ -502,18 +459,6 @@ function mrzName(surname: string, givenNames: string, width: number): string {
   if (/\d/.test(g + s)) invalidField('names cannot contain digits');
   // ICAO truncates long names at the end of the field; a truncated name simply has no trailing filler.
   return (s + (g ? `<<${g}` : '')).slice(0, width).padEnd(width, '<');
-}
-
-function mrzDate(value: string, what: string): string {
-  const iso = /^(\d{2})(\d{2})-(\d{2})-(\d{2})$/.exec(value);
-  if (iso && isRealDate(Number(iso[1]! + iso[2]!), Number(iso[3]), Number(iso[4]))) return iso[2]! + iso[3]! + iso[4]!;
-  if (
-    /^\d{6}$/.test(value) &&
-    isRealDate(2000 + Number(value.slice(0, 2)), Number(value.slice(2, 4)), Number(value.slice(4)))
-  ) {
-    return value;
-  }
-  return invalidField(`${what} must be a real date as yyyy-mm-dd or yymmdd, got '${value}'`);
 }
 
 function mrzSex(sex: string): string {
@@ -557,9 +502,9 @@ function buildMrz(format: MrzFormat, f: MrzInputFields, opts: MrzFormatOptions):
   put(layout.issuingState, padded(f.issuingState, 3, 'issuingState'));
   put(layout.nationality, padded(f.nationality, 3, 'nationality'));
   put(layout.name, mrzName(f.surname, f.givenNames, layout.name[2] - layout.name[1]));
-  put(layout.birthDate, mrzDate(f.birthDate, 'birthDate'));
+  put(layout.birthDate, toMrzDate(f.birthDate, 'birthDate'));
   put(layout.sex, mrzSex(f.sex));
-  put(layout.expiryDate, mrzDate(f.expiryDate, 'expiryDate'));
+  put(layout.expiryDate, toMrzDate(f.expiryDate, 'expiryDate'));
   if (layout.optionalData2) put(layout.optionalData2, padded(f.optionalData2 ?? '', 11, 'optionalData2'));
   else if (f.optionalData2) invalidField(`${format} has no second optional field`);
 
