@@ -111,6 +111,17 @@ describe('AlibabaDocOcrClient over real HTTP', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it.each([
+    [401, 'DownloadTimeout'],
+    [429, 'SuspiciousActivity'],
+    [403, 'Forbidden.RAMUserAccessDenied'],
+  ])('never resends after a %i %s', async (status, code) => {
+    server.respondWith(() => json(status, errorBody(code, 'no', 'req-4xx')));
+    const error = await failure(client({ maxRetries: 3 }).docOcrV2(request));
+    expect(error).toMatchObject({ code, httpStatus: status, requestId: 'req-4xx' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('waits out x-acs-retry-after on 403 Throttling.Api, then retries with a fresh signature', async () => {
     server.respondWith((_req, i) =>
       i === 0

@@ -6,6 +6,7 @@ import {
   ImageTooLargeError,
   InvalidParameterError,
   InvalidResponseError,
+  NETWORK_ERROR_CODE,
   NetworkError,
   docOcrErrorFromWire,
   docOcrV2ResponseSchema,
@@ -226,6 +227,14 @@ function abortError(signal: AbortSignal): DocOcrError {
   });
 }
 
+/**
+ * Narrower than `error.retryable`: the same call is sent again only for throttling, 5xx and no answer at all. Other
+ * 4xx answers (DownloadTimeout included) describe this request, and a 2xx that did not parse was already billed.
+ */
+function worthRetrying(error: DocOcrError): boolean {
+  return error.code.includes('Throttling') || error.httpStatus >= 500 || error.code === NETWORK_ERROR_CODE;
+}
+
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
@@ -319,7 +328,7 @@ export class AlibabaDocOcrClient implements DocOcrClient {
           ? caught
           : new NetworkError('the DocOcrV2 call failed unexpectedly', { cause: caught });
       }
-      if (error.code === ClientErrorCode.Aborted || !error.retryable || attempt >= this.maxRetries) throw error;
+      if (!worthRetrying(error) || attempt >= this.maxRetries) throw error;
       const backoff = this.random() * Math.min(this.maxRetryDelayMs, this.baseRetryDelayMs * 2 ** attempt);
       retryDelayMs = Math.round(error.retryAfterMs ?? backoff);
       if (retryDelayMs > this.maxRetryDelayMs) throw error;
