@@ -1,0 +1,11 @@
+export {
+  bearerTokenAuthorizer,
+  createCodecHandler,
+  startCodecServer,
+  type CodecAccess,
+  type CodecHandlerOptions,
+  type CodecOperation,
+  type CodecRequestHandler,
+  type CodecServerOptions,
+  type RunningCodecServer,
+} from './codec-handler.js';
