@@ -6,3 +6,4 @@ export * from './ext-id-info.js';
 export * from './response.js';
 export * from './effective-checks.js';
 export * from './doc-ocr-client.js';
+export * from './ext-id-info-for-request.js';
