@@ -98,11 +98,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     blobs: options.blobs,
     hashUserId: options.hashUserId,
     async shutdown() {
+      const t0 = Date.now();
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
+      const t1 = Date.now();
       await nativeConnection?.close();
       await connection.close();
+      const t2 = Date.now();
       await server?.stop();
+      logger.debug({ workerMs: t1 - t0, connectionsMs: t2 - t1, serverMs: Date.now() - t2 }, 'stack stopped');
     },
   };
 }
