@@ -251,3 +251,25 @@ describe('extIdInfoSchemaFor', () => {
     expect(extIdInfoSchemaFor(DocType.GlobalPassport).safeParse({ ocrIdInfo: { bogus: '' } }).success).toBe(false);
   });
 });
+
+describe('serializeExtIdInfo with a target document', () => {
+  it('writes what follows the contract', () => {
+    const info: ExtIdInfo = {
+      ocrIdInfo: sample(ocrIdInfoFields('00000001', 'OCR_ID_NATIONAL_EMBLEM')),
+      spoofInfo: spoofInfoNotChecked(),
+    };
+    expect(JSON.parse(serializeExtIdInfo(info, { docType: '00000001', cardSide: 'OCR_ID_NATIONAL_EMBLEM' }))).toEqual(
+      info,
+    );
+  });
+  it('refuses what parseExtIdInfo would refuse', () => {
+    const face = { ocrIdInfo: sample(ocrIdInfoFields('00000001')) };
+    expect(() => serializeExtIdInfo(face, { docType: '00000001', cardSide: 'OCR_ID_NATIONAL_EMBLEM' })).toThrow(
+      InvalidResponseError,
+    );
+    expect(() => serializeExtIdInfo({ idFaceQualityScore: 120 }, { docType: '01000000' })).toThrow(
+      InvalidResponseError,
+    );
+    expect(serializeExtIdInfo({ idFaceQualityScore: 120 })).toBe('{"idFaceQualityScore":120}');
+  });
+});

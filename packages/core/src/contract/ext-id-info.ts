@@ -404,7 +404,18 @@ export function parseExtIdInfo(json: string, docType: DocType, cardSide?: CardSi
   return result.data;
 }
 
-/** The `Result.ExtIdInfo` string for `info`: JSON with the members in the object's own order, absent parts omitted. */
-export function serializeExtIdInfo(info: ExtIdInfo): string {
+/**
+ * The `Result.ExtIdInfo` string for `info`: JSON with the members in the object's own order, absent parts omitted.
+ * With `target`, `info` is first checked against that document's contract, so a producer cannot send what
+ * {@link parseExtIdInfo} would refuse.
+ * @throws InvalidResponseError (only with `target`) when `info` does not follow the contract.
+ */
+export function serializeExtIdInfo(info: ExtIdInfo, target?: { docType: DocType; cardSide?: CardSide }): string {
+  if (target !== undefined) {
+    const result = extIdInfoSchemaFor(target.docType, target.cardSide).safeParse(info);
+    if (!result.success) {
+      throw new InvalidResponseError(`ExtIdInfo does not follow the contract: ${describeIssues(result.error)}`);
+    }
+  }
   return JSON.stringify(info);
 }

@@ -53,7 +53,8 @@ export type DocOcrV2RequestInput = Omit<DocOcrV2Request, 'productCode' | 'idFace
 
 /**
  * The request as it arrives on the wire: PascalCase API names, string values (the query and form body of the
- * Alibaba SDKs). IdOcrPictureFile also takes bytes, for callers inside this process.
+ * Alibaba SDKs). IdOcrPictureFile also takes bytes, for callers inside this process. A string IdOcrPictureFile is a
+ * path on the machine that runs the call, so a server must refuse it from remote callers.
  */
 export interface DocOcrV2WireRequest {
   ProductCode: string;
