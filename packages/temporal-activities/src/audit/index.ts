@@ -11,5 +11,11 @@ export {
 } from './audit-types.js';
 export { canonicalJson, type JsonObject, type JsonValue } from './canonical-json.js';
 export { digestOf, saltedHash } from './digest.js';
+export {
+  eraseApplication,
+  type EraseApplicationDeps,
+  type EraseApplicationRequest,
+  type ErasureReport,
+} from './erase-application.js';
 export { GENESIS_HASH, chainEvent, hashEvent, normalizeAuditInput, verifyChain } from './hash-chain.js';
 export { SqliteAuditStore, type SqliteAuditStoreOptions } from './sqlite-audit-store.js';
