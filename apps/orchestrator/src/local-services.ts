@@ -8,6 +8,8 @@ import {
   createDataConverter,
   LocalBlobStore,
   LocalKeyStore,
+  SqliteAuditStore,
+  type AuditStore,
   type BlobStore,
   type KeyStore,
 } from '@dococr/temporal-activities';
@@ -23,6 +25,7 @@ export const APPLICATION_ID_PATTERN = /^(?:dococr|kyc|batch)-([A-Za-z0-9]+)/;
 export interface LocalServices {
   keyStore: KeyStore;
   blobs: BlobStore;
+  audit: AuditStore;
   dataConverter: DataConverter;
   /** Salted hash of MerchantUserId for search attributes and history; the salt never leaves the data folder. */
   hashUserId: (merchantUserId: string) => string;
@@ -47,6 +50,7 @@ export function openLocalServices(config: OrchestratorConfig, logger?: Logger): 
   return {
     keyStore,
     blobs,
+    audit: new SqliteAuditStore({ dataDir: config.dataDir }),
     dataConverter: createDataConverter(keyStore, {
       applicationIdOf: applicationIdFromWorkflowId(APPLICATION_ID_PATTERN),
     }),

@@ -4,7 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { DocOcrV2Request } from '@dococr/core';
-import type { BlobStore, ImageRef } from '@dococr/temporal-activities';
+import type { AuditStore, BlobStore, ImageRef } from '@dococr/temporal-activities';
 import type { OrchestratorConfig } from './config.js';
 import { ensureDevServer, type DevServerHandle } from './temporal/dev-server.js';
 import { installRuntimeLogging } from './temporal/runtime-logging.js';
@@ -16,6 +16,8 @@ export interface StackOptions {
   logger: Logger;
   /** Where image bytes go before a workflow starts; only the returned reference enters history. */
   blobs: BlobStore;
+  /** The hash-chained audit log every step appends to. */
+  audit: AuditStore;
   /** Hashes MerchantUserId for search attributes and history; never store the clear value. */
   hashUserId: (merchantUserId: string) => string;
   dataConverter?: DataConverter;
@@ -37,6 +39,7 @@ export interface Stack {
   client: Client;
   worker?: Worker | undefined;
   blobs: BlobStore;
+  audit: AuditStore;
   hashUserId: (merchantUserId: string) => string;
   /** Stops the worker, closes connections and stops the dev server if this process started it. */
   shutdown(): Promise<void>;
@@ -81,7 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       config,
       connection: nativeConnection,
       taskQueue,
-      deps: { blobs: options.blobs },
+      deps: { blobs: options.blobs, audit: options.audit },
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     });
     workerRun = worker.run().catch((err: unknown) => {
@@ -96,6 +99,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     client,
     worker,
     blobs: options.blobs,
+    audit: options.audit,
     hashUserId: options.hashUserId,
     async shutdown() {
       const t0 = Date.now();

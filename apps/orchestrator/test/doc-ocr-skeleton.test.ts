@@ -9,17 +9,19 @@ import { freePort, tempDir } from './helpers.js';
 import { openLocalServices } from '../src/local-services.js';
 
 let stack: Stack;
+let services: ReturnType<typeof openLocalServices>;
 
 beforeAll(async () => {
   const config = orchestratorConfigFromEnv(
     {},
     { dataDir: tempDir('skeleton'), devServerPort: await freePort(), devServerUiPort: await freePort() },
   );
-  const services = openLocalServices(config);
+  services = openLocalServices(config);
   stack = await startStack({
     config,
     logger: createLogger({ level: 'warn', pretty: false }),
     blobs: services.blobs,
+    audit: services.audit,
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     taskQueue: `skeleton-${randomBytes(4).toString('hex')}`,
@@ -30,11 +32,13 @@ afterAll(async () => {
   await stack?.shutdown();
 }, 60_000);
 
+const USER_ID = 'alice.wong.1990@example.com';
+
 function request(merchantBizId: string) {
   return parseDocOcrV2Request({
     ProductCode: 'ID_OCR_MIN',
     MerchantBizId: merchantBizId,
-    MerchantUserId: 'user-1',
+    MerchantUserId: USER_ID,
     DocType: '01000000',
     Ocr: 'T',
     IdOcrPictureBase64: 'iVBORw0KGgo=',
@@ -109,5 +113,25 @@ describe('docOcr skeleton against a real dev server', () => {
     expect(second.existing).toBe(true);
     expect(second.runId).toBe(first.runId);
     expect(second.result).toEqual(first.result);
+  });
+
+  it('leaves a verifiable audit chain and no clear text user id or image bytes in history', async () => {
+    const id = bizId();
+    const bytes = await image(400, 300).png().toBuffer();
+    const run = await executeDocOcr(stack, request(id), {
+      bytes,
+      mediaType: 'image/png',
+      parameter: 'IdOcrPictureFile',
+    });
+    const events = await services.audit.list(id);
+    expect(events.map((e) => e.step)).toEqual(['received', 'checkImage', 'decision']);
+    expect(events.every((e) => e.workflowId === run.workflowId && e.runId === run.runId)).toBe(true);
+    await expect(services.audit.verify(id)).resolves.toMatchObject({ ok: true, count: 3 });
+    const history = await stack.client.workflow.getHandle(run.workflowId).fetchHistory();
+    const raw = JSON.stringify(history);
+    expect(raw).not.toContain(USER_ID);
+    expect(raw).not.toContain(Buffer.from(USER_ID).toString('base64').slice(0, 24));
+    expect(raw).not.toContain(bytes.subarray(0, 48).toString('base64'));
+    expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
   });
 });

@@ -41,6 +41,7 @@ export async function openStack(
     config,
     logger,
     blobs: services.blobs,
+    audit: services.audit,
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     ui: options.ui ?? false,

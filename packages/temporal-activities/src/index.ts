@@ -2,3 +2,4 @@ export * from './activities/index.js';
 export * from './plugin/index.js';
 export * from './crypto/index.js';
 export * from './blob-store/index.js';
+export * from './audit/index.js';

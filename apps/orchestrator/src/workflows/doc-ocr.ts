@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, log, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { DocOcrActivities, ImageFacts, ImageRef } from '@dococr/temporal-activities';
-import { checkImageActivity } from '../activity-options.js';
+import { auditActivity, checkImageActivity } from '../activity-options.js';
 
 /** The image-free part of a DocOcrV2 request, as it travels through workflow history. */
 export interface DocOcrRequestParams {
@@ -52,6 +52,7 @@ export interface StepRecord {
 }
 
 const activities = proxyActivities<DocOcrActivities>(checkImageActivity);
+const audit = proxyActivities<DocOcrActivities>(auditActivity);
 
 const STATUS_BY_CODE: Record<string, number> = {
   MissingParameter: 400,
@@ -74,9 +75,19 @@ function failureOf(err: unknown): ApplicationFailure | undefined {
 export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflowResult> {
   const steps: StepRecord[] = [];
   const { workflowId } = workflowInfo();
+  const applicationId = input.params.merchantBizId;
+  const { merchantUserHash: _hash, ...flags } = input.params;
+  await audit.recordEvent({
+    applicationId,
+    key: 'received',
+    step: 'received',
+    outcome: 'passed',
+    inputDigest: input.image.sha256,
+    data: { ...flags, requestId: input.requestId, imageSha256: input.image.sha256, imageSize: input.image.size },
+  });
   let facts: ImageFacts;
   try {
-    facts = await activities.checkImage(input.image);
+    facts = await activities.checkImage({ applicationId, image: input.image });
     steps.push({ step: 'checkImage', outcome: 'ok', detail: `${facts.mediaType} ${facts.width}x${facts.height}` });
   } catch (err) {
     const failure = failureOf(err);
@@ -84,6 +95,7 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
     const code = failure.type ?? 'InvalidParameter';
     steps.push({ step: 'checkImage', outcome: 'failed', detail: code });
     log.info('image refused', { step: 'checkImage', code });
+    await audit.recordEvent({ applicationId, key: 'decision', step: 'decision', outcome: 'failed', reasons: [code] });
     return {
       httpStatus: STATUS_BY_CODE[code] ?? 400,
       body: {
@@ -98,6 +110,14 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
   }
   const transactionId = `dococr${uuid4().replace(/-/g, '')}`;
   log.info('document checked', { step: 'assemble', workflowId });
+  await audit.recordEvent({
+    applicationId,
+    key: 'decision',
+    step: 'decision',
+    outcome: 'failed',
+    reasons: ['213'],
+    data: { transactionId },
+  });
   return {
     httpStatus: 200,
     body: {

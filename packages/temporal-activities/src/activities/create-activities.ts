@@ -1,3 +1,4 @@
+import { createEventActivities } from './event-activities.js';
 import { createImageActivities, type ImageActivityDeps } from './image-activities.js';
 
 export type DocOcrActivityDeps = ImageActivityDeps;
@@ -6,6 +7,7 @@ export type DocOcrActivityDeps = ImageActivityDeps;
 export function createDocOcrActivities(deps: DocOcrActivityDeps) {
   return {
     ...createImageActivities(deps),
+    ...createEventActivities(deps),
   };
 }
 
