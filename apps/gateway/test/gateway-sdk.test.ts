@@ -64,7 +64,7 @@ describe('the official @alicloud/openapi-client against the gateway', () => {
       sdkDocOcrV2(
         gateway.port,
         { ...BASE_PARAMETERS, IdOcrPictureBase64: IMAGE.toString('base64') },
-        { accessKeyId: KEY_ID, accessKeySecret: 'not-the-secret' },
+        { accessKeySecret: 'not-the-secret' },
       ),
     );
     expect(failure.code).toBe('SignatureDoesNotMatch');
@@ -87,5 +87,16 @@ describe('the official @alicloud/openapi-client against the gateway', () => {
     expect(failure.code).toBe('MissingParameter');
     expect(failure.statusCode).toBe(400);
     expect(String(failure.data.Message)).toContain('MerchantUserId');
+  });
+
+  it('accepts the older HMAC-SHA1 RPC signature (signatureAlgorithm v2), and rejects a wrong secret with it', async () => {
+    const parameters = { ...BASE_PARAMETERS, MerchantBizId: 'biz0003', IdOcrPictureBase64: IMAGE.toString('base64') };
+    const response = await sdkDocOcrV2(gateway.port, parameters, { signatureAlgorithm: 'v2' });
+    expect(response.body?.code).toBe('Success');
+    expect(gateway.fake.calls.at(-1)?.ctx.accessKeyId).toBe(KEY_ID);
+    const failure = await sdkFailure(
+      sdkDocOcrV2(gateway.port, parameters, { signatureAlgorithm: 'v2', accessKeySecret: 'not-the-secret' }),
+    );
+    expect(failure.code).toBe('SignatureDoesNotMatch');
   });
 });

@@ -134,12 +134,14 @@ function clientClass<T>(imported: unknown): T {
 export async function sdkDocOcrV2(
   port: number,
   parameters: Record<string, string>,
-  credentials: { accessKeyId: string; accessKeySecret: string } = { accessKeyId: KEY_ID, accessKeySecret: KEY_SECRET },
+  options: { accessKeyId?: string; accessKeySecret?: string; signatureAlgorithm?: 'v2' } = {},
 ): Promise<DocOcrV2SdkResponse> {
   const Client = clientClass<typeof OpenApiClient.default>(OpenApiClient);
   const client = new Client(
     new $OpenApi.Config({
-      ...credentials,
+      accessKeyId: options.accessKeyId ?? KEY_ID,
+      accessKeySecret: options.accessKeySecret ?? KEY_SECRET,
+      ...(options.signatureAlgorithm ? { signatureAlgorithm: options.signatureAlgorithm } : {}),
       endpoint: `127.0.0.1:${port}`,
       protocol: 'HTTP',
       readTimeout: 10_000,
