@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    pool: 'forks',
   },
 });

@@ -69,7 +69,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     address = server.address;
   }
   const taskQueue = options.taskQueue ?? config.taskQueue;
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
   const client = new Client({
     connection,
     namespace: config.temporalNamespace,

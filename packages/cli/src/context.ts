@@ -45,7 +45,8 @@ export async function openStack(
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     ui: options.ui ?? false,
-    runWorker: options.runWorker ?? true,
+    // Against a real cluster (TEMPORAL_ADDRESS) the deployed `dococr worker` processes do the work.
+    runWorker: options.runWorker ?? !config.temporalAddress,
     ...(options.codecEndpoint ? { codecEndpoint: options.codecEndpoint } : {}),
     pathEnv: ctx.env.PATH,
   });

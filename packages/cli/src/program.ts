@@ -65,6 +65,15 @@ Examples:
       process.exitCode = await devCommand(createContext(cmd.optsWithGlobals()));
     });
 
+  program
+    .command('worker')
+    .description('run a worker for the dococr workflows and steps (against TEMPORAL_ADDRESS in deployments)')
+    .addHelpText('after', '\nExample:\n  TEMPORAL_ADDRESS=temporal.internal:7233 dococr worker')
+    .action(async (_flags, cmd: Command) => {
+      const { workerCommand } = await import('./commands/dev.js');
+      process.exitCode = await workerCommand(createContext(cmd.optsWithGlobals()));
+    });
+
   return program;
 }
 

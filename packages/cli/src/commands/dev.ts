@@ -14,6 +14,16 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/** One worker against TEMPORAL_ADDRESS (or the embedded server); stops cleanly on SIGINT/SIGTERM. */
+export async function workerCommand(ctx: CliContext): Promise<number> {
+  const { stack } = await openStack(ctx, { runWorker: true });
+  ctx.stdout.write(`dococr worker polling task queue ${stack.taskQueue} on ${stack.address} (Ctrl-C stops it)\n`);
+  const signal = await untilSignal();
+  ctx.stderr.write(`\n${signal}: finishing running steps and stopping the worker...\n`);
+  await stack.shutdown();
+  return ExitCode.Ok;
+}
+
 /** The local stack in one command: the embedded Temporal dev server with its Web UI and a worker. */
 export async function devCommand(ctx: CliContext): Promise<number> {
   const { stack, config } = await openStack(ctx, { ui: true, runWorker: true });
