@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CardSide, DOC_TYPES, DocType } from './doc-types.js';
 import { InvalidParameterError, isDocOcrError } from './errors.js';
 import {
+  type ChineseResidentIdEmblemOcrInfo,
+  type ChineseResidentIdFaceOcrInfo,
   type ExtIdInfo,
+  type HongKongIdOcrInfo,
+  type OcrIdInfoFor,
+  type PassportOcrInfo,
   InvalidResponseError,
   type OcrIdInfo,
   extIdInfoSchemaFor,
@@ -271,5 +276,15 @@ describe('serializeExtIdInfo with a target document', () => {
       InvalidResponseError,
     );
     expect(serializeExtIdInfo({ idFaceQualityScore: 120 })).toBe('{"idFaceQualityScore":120}');
+  });
+});
+
+describe('types per document', () => {
+  it('narrow the schema output to the document and side', () => {
+    expectTypeOf(ocrIdInfoSchemaFor('01000000').parse({})).toEqualTypeOf<PassportOcrInfo>();
+    expectTypeOf(ocrIdInfoSchemaFor('00000008').parse({})).toEqualTypeOf<HongKongIdOcrInfo>();
+    expectTypeOf(ocrIdInfoSchemaFor('00000001').parse({})).toEqualTypeOf<ChineseResidentIdFaceOcrInfo>();
+    expectTypeOf<OcrIdInfoFor<'00000001', 'OCR_ID_NATIONAL_EMBLEM'>>().toEqualTypeOf<ChineseResidentIdEmblemOcrInfo>();
+    expect(Object.keys(ocrIdInfoSchemaFor('01000000').parse({}))).toEqual(ocrIdInfoFields('01000000'));
   });
 });

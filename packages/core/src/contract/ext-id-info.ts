@@ -221,7 +221,19 @@ export type OcrIdInfoLayout =
   | 'residentIdFace'
   | 'residentIdEmblem';
 
-const LAYOUT_BY_DOC_TYPE: Readonly<Record<Exclude<DocType, '00000001'>, OcrIdInfoLayout>> = {
+/** The ocrIdInfo type of each layout. */
+export interface OcrIdInfoByLayout {
+  passport: PassportOcrInfo;
+  hongKongId: HongKongIdOcrInfo;
+  exitEntryPermit: ExitEntryPermitOcrInfo;
+  mainlandPermitHkMacao: MainlandTravelPermitHkMacaoOcrInfo;
+  mainlandPermitTaiwan: MainlandTravelPermitTaiwanOcrInfo;
+  macaoId: MacaoIdOcrInfo;
+  residentIdFace: ChineseResidentIdFaceOcrInfo;
+  residentIdEmblem: ChineseResidentIdEmblemOcrInfo;
+}
+
+const LAYOUT_BY_DOC_TYPE = {
   [DocType.GlobalPassport]: 'passport',
   [DocType.HongKongId2003]: 'hongKongId',
   [DocType.HongKongId2018]: 'hongKongId',
@@ -229,12 +241,29 @@ const LAYOUT_BY_DOC_TYPE: Readonly<Record<Exclude<DocType, '00000001'>, OcrIdInf
   [DocType.MainlandTravelPermitHkMacao]: 'mainlandPermitHkMacao',
   [DocType.MacaoId]: 'macaoId',
   [DocType.MainlandTravelPermitTaiwan]: 'mainlandPermitTaiwan',
-};
+} as const satisfies Readonly<Record<Exclude<DocType, '00000001'>, OcrIdInfoLayout>>;
+
+/** The layout of a document and side, as a type: the portrait side unless the emblem side is named. */
+export type OcrIdInfoLayoutOf<D extends DocType, S extends CardSide | undefined = undefined> = D extends '00000001'
+  ? S extends 'OCR_ID_NATIONAL_EMBLEM'
+    ? 'residentIdEmblem'
+    : 'residentIdFace'
+  : (typeof LAYOUT_BY_DOC_TYPE)[Exclude<D, '00000001'>];
+
+/** The ocrIdInfo type of a document and side, e.g. `OcrIdInfoFor<'01000000'>` is {@link PassportOcrInfo}. */
+export type OcrIdInfoFor<
+  D extends DocType,
+  S extends CardSide | undefined = undefined,
+> = OcrIdInfoByLayout[OcrIdInfoLayoutOf<D, S>];
 
 /**
  * The ocrIdInfo layout of a document and side.
  * @throws InvalidParameterError('CardSide') for the national-emblem side of any document but the mainland ID card.
  */
+export function ocrIdInfoLayout<D extends DocType, S extends CardSide | undefined = undefined>(
+  docType: D,
+  cardSide?: S,
+): OcrIdInfoLayoutOf<D, S>;
 export function ocrIdInfoLayout(docType: DocType, cardSide?: CardSide): OcrIdInfoLayout {
   if (docType === DocType.ChineseResidentId) {
     return cardSide === CardSide.NationalEmblem ? 'residentIdEmblem' : 'residentIdFace';
@@ -288,7 +317,7 @@ function ocrInfoSchema<T>(fields: readonly string[], emptyAllowed: readonly stri
   }) as unknown as z.ZodType<T>;
 }
 
-const OCR_ID_INFO_SCHEMAS: Readonly<Record<OcrIdInfoLayout, z.ZodType<OcrIdInfo>>> = {
+const OCR_ID_INFO_SCHEMAS: { readonly [L in OcrIdInfoLayout]: z.ZodType<OcrIdInfoByLayout[L]> } = {
   passport: ocrInfoSchema<PassportOcrInfo>(PASSPORT_FIELDS),
   hongKongId: ocrInfoSchema<HongKongIdOcrInfo>(HONG_KONG_ID_FIELDS),
   exitEntryPermit: ocrInfoSchema<ExitEntryPermitOcrInfo>(EXIT_ENTRY_PERMIT_FIELDS),
@@ -304,6 +333,10 @@ const OCR_ID_INFO_SCHEMAS: Readonly<Record<OcrIdInfoLayout, z.ZodType<OcrIdInfo>
  * are rejected. Absent or null fields read as ''.
  * @throws InvalidParameterError('CardSide') for the national-emblem side of any document but the mainland ID card.
  */
+export function ocrIdInfoSchemaFor<D extends DocType, S extends CardSide | undefined = undefined>(
+  docType: D,
+  cardSide?: S,
+): z.ZodType<OcrIdInfoFor<D, S>>;
 export function ocrIdInfoSchemaFor(docType: DocType, cardSide?: CardSide): z.ZodType<OcrIdInfo> {
   return OCR_ID_INFO_SCHEMAS[ocrIdInfoLayout(docType, cardSide)];
 }
