@@ -119,3 +119,51 @@ export function verifyChain(applicationId: string, events: readonly AuditEvent[]
   }
   return { ok: true, applicationId, count: events.length, headHash: previousHash };
 }
+
+/** An event as both stores keep it: the canonical JSON of the event without `hash`, and the hash beside it. */
+export interface StoredEventRow {
+  seq: number;
+  body: string;
+  hash: string;
+}
+
+export function toStoredRow(event: AuditEvent): StoredEventRow {
+  const { hash, ...unsealed } = event;
+  return { seq: event.seq, body: canonicalJson(unsealed), hash };
+}
+
+export function fromStoredRow(row: StoredEventRow): AuditEvent {
+  return { ...(JSON.parse(row.body) as Omit<AuditEvent, 'hash'>), hash: row.hash };
+}
+
+/**
+ * `verifyChain` over stored rows, in storage order, first checking that each row's own position (its `seq` column)
+ * is the one its body records, which catches events moved to another position.
+ */
+export function verifyStoredChain(
+  applicationId: string,
+  rows: readonly StoredEventRow[],
+  head: ChainHead | undefined,
+): ChainVerification {
+  const events: AuditEvent[] = [];
+  const broken = (brokenAt: number, reason: string): ChainVerification => ({
+    ok: false,
+    applicationId,
+    brokenAt,
+    reason,
+    count: rows.length,
+  });
+  for (const [index, row] of rows.entries()) {
+    let event: AuditEvent;
+    try {
+      event = fromStoredRow(row);
+    } catch {
+      return broken(index + 1, 'stored event is not valid JSON');
+    }
+    if (event.seq !== row.seq)
+      return broken(Math.min(row.seq, index + 1), `event ${event.seq} is stored at position ${row.seq}`);
+    events.push(event);
+  }
+  if (rows.length === 0 && head === undefined) return broken(0, 'no events for this application');
+  return verifyChain(applicationId, events, head);
+}

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,9 +10,15 @@ import type {
   ChainVerification,
   ErasureOptions,
 } from './audit-types.js';
-import { AuditOutcome } from './audit-types.js';
-import { canonicalJson } from './canonical-json.js';
-import { chainEvent, normalizeAuditInput, verifyChain } from './hash-chain.js';
+import { erasureEventInput } from './erasure-event.js';
+import {
+  chainEvent,
+  fromStoredRow,
+  normalizeAuditInput,
+  toStoredRow,
+  verifyStoredChain,
+  type StoredEventRow,
+} from './hash-chain.js';
 
 export type SqliteAuditStoreOptions =
   | {
@@ -25,12 +30,7 @@ export type SqliteAuditStoreOptions =
       path: string;
     };
 
-interface EventRow {
-  seq: number;
-  event_id: string;
-  body: string;
-  hash: string;
-}
+type EventRow = StoredEventRow & { event_id: string };
 
 /**
  * The default audit store: SQLite (better-sqlite3) in WAL mode. Tables:
@@ -80,11 +80,10 @@ export class SqliteAuditStore implements AuditStore {
     const transaction = this.db.transaction((input: AuditEventInput): AuditEvent => {
       const body = normalizeAuditInput(input);
       const existing = findByEventId.get(body.applicationId, body.eventId);
-      if (existing !== undefined) return eventOf(existing);
+      if (existing !== undefined) return fromStoredRow(existing);
       const event = chainEvent(body, this.headSync(body.applicationId), new Date().toISOString());
-      const { hash, ...unsealed } = event;
-      insert.run(event.applicationId, event.seq, event.eventId, canonicalJson(unsealed), hash);
-      setHead.run(event.applicationId, event.seq, hash);
+      insert.run(event.applicationId, event.seq, event.eventId, toStoredRow(event).body, event.hash);
+      setHead.run(event.applicationId, event.seq, event.hash);
       return event;
     });
     // IMMEDIATE takes the write lock before reading the head, so two processes never allocate the same seq.
@@ -100,40 +99,11 @@ export class SqliteAuditStore implements AuditStore {
       rows: this.rows(applicationId),
       head: this.headSync(applicationId),
     }))();
-    const events: AuditEvent[] = [];
-    for (const [index, row] of rows.entries()) {
-      let event: AuditEvent;
-      try {
-        event = eventOf(row);
-      } catch {
-        return {
-          ok: false,
-          applicationId,
-          brokenAt: index + 1,
-          reason: 'stored event is not valid JSON',
-          count: rows.length,
-        };
-      }
-      // The row's own seq column is the storage order; an event whose body says otherwise was moved.
-      if (event.seq !== row.seq) {
-        return {
-          ok: false,
-          applicationId,
-          brokenAt: Math.min(row.seq, index + 1),
-          reason: `event ${event.seq} is stored at position ${row.seq}`,
-          count: rows.length,
-        };
-      }
-      events.push(event);
-    }
-    if (rows.length === 0 && head === undefined) {
-      return { ok: false, applicationId, brokenAt: 0, reason: 'no events for this application', count: 0 };
-    }
-    return verifyChain(applicationId, events, head);
+    return verifyStoredChain(applicationId, rows, head);
   }
 
   async list(applicationId: string): Promise<AuditEvent[]> {
-    return this.rows(applicationId).map(eventOf);
+    return this.rows(applicationId).map(fromStoredRow);
   }
 
   async listApplications(): Promise<string[]> {
@@ -153,20 +123,7 @@ export class SqliteAuditStore implements AuditStore {
     actor: string,
     options: ErasureOptions = {},
   ): Promise<AuditEvent> {
-    const now = new Date().toISOString();
-    return this.append({
-      applicationId,
-      eventId: options.eventId ?? `erasure:${randomUUID()}`,
-      workflowId: options.workflowId ?? null,
-      runId: options.runId ?? null,
-      step: 'erasure',
-      startedAt: now,
-      endedAt: now,
-      actor,
-      outcome: AuditOutcome.Erased,
-      reasons: [reason],
-      data: options.data ?? {},
-    });
+    return this.append(erasureEventInput(applicationId, reason, actor, options));
   }
 
   async exportJsonl(applicationId: string): Promise<string> {
@@ -194,8 +151,4 @@ export class SqliteAuditStore implements AuditStore {
       .prepare<[string], ChainHead>('SELECT seq, hash FROM audit_heads WHERE application_id = ?')
       .get(applicationId);
   }
-}
-
-function eventOf(row: EventRow): AuditEvent {
-  return { ...(JSON.parse(row.body) as Omit<AuditEvent, 'hash'>), hash: row.hash };
 }
