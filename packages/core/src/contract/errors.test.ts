@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type * as ErrorsModule from './errors.js';
 import {
   DEFAULT_HOST_ID,
+  ERROR_CODES,
   DocOcrError,
   ErrorCode,
   ImageTooLargeError,
@@ -55,6 +56,8 @@ describe('httpStatusFor', () => {
     expect(ErrorCode.InvalidAccessKeyIdNotFound).toBe('InvalidAccessKeyId.NotFound');
     expect(ErrorCode.ForbiddenExceptionRepeatedInvoke).toBe('Forbidden.ExceptionRepeatedInvoke');
     for (const code of Object.values(ErrorCode)) expect(isErrorCode(code)).toBe(true);
+    expect(ERROR_CODES).toHaveLength(21);
+    expect(new Set(ERROR_CODES)).toEqual(new Set(Object.values(ErrorCode)));
   });
 });
 

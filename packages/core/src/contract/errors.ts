@@ -34,6 +34,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Every code once (ErrorCode lists the dotted codes under two keys). */
+export const ERROR_CODES: readonly ErrorCode[] = [...new Set(Object.values(ErrorCode))];
+
 /** Codes of a failed request signature (shared by Alibaba's API gateway family). */
 export const SIGNATURE_ERROR_CODES = [
   ErrorCode.IncompleteSignature,

@@ -126,4 +126,28 @@ describe('parseDocOcrV2Request properties', () => {
       { numRuns: 200 },
     );
   });
+
+  it('never echoes a parameter value in the error message (values may be personal data)', () => {
+    const base = {
+      ProductCode: 'ID_OCR_MIN',
+      MerchantBizId: 'biz1',
+      MerchantUserId: 'u',
+      IdOcrPictureUrl: 'https://e.com/a.jpg',
+      DocType: '00000001',
+      Ocr: 'T',
+    };
+    const names = Object.keys(VALID);
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.stringMatching(/^[A-Za-z0-9 :/.+=_-]{6,40}$/), (name, tail) => {
+        const marker = `PII${tail}`;
+        try {
+          parseDocOcrV2Request({ ...base, [name]: marker });
+        } catch (e) {
+          if (!isDocOcrError(e)) throw e;
+          expect(e.message).not.toContain(marker);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
