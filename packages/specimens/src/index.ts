@@ -1,1 +1,26 @@
-export {};
+export * from './specimen-types.js';
+export { Prng, hashString } from './prng.js';
+export { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
+export { renderCard, type RawImage, type RenderCardOptions } from './render-card.js';
+export { layoutFor, kindFor, cardSideOf, docTypeSides, SPECIMEN_KINDS } from './layouts.js';
+export { captureCard, rotatePoint, type CaptureOptions, type CaptureResult, type ImageFormat } from './capture.js';
+export { homographyFromPoints, applyHomography, invertHomography, warpOnto, type Homography } from './warp.js';
+export { missingFonts, Font } from './fonts.js';
+export { faceImages, faceCount, type PortraitSource } from './faces.js';
+export { td3Lines, exitEntryPermitLine, mrzText, type Td3Fields } from './mrz-lines.js';
+export {
+  generate,
+  renderSpecimen,
+  planFor,
+  MIX_PLAN,
+  SPOOF_TYPES,
+  type GenerateOptions,
+  type GenerateResult,
+  type ManifestEntry,
+  type ManifestMeta,
+  type Scenario,
+  type SpecimenImage,
+  type SpecimenOptions,
+  type SpecimenRecord,
+} from './generate.js';
+export { makeSamples, sampleSpecs, SAMPLES_SEED, type SampleSpec } from './samples.js';

@@ -1,0 +1,217 @@
+import sharp from 'sharp';
+import { BACKGROUND_STYLES, renderBackground, type BackgroundStyle } from './background.js';
+import { addGlare, addNoise, applyExposure, asBuffer, type GlareSpot, type RgbImage } from './pixels.js';
+import type { Prng } from './prng.js';
+import type { RawImage } from './render-card.js';
+import type { AppliedCondition, ConditionType, Corners, Point } from './specimen-types.js';
+import { warpOnto } from './warp.js';
+
+export type ImageFormat = 'png' | 'jpeg';
+
+/** A scene-level effect applied between placing the card and the camera effects (spoofs use it). */
+export type SceneEffect = (scene: RgbImage, corners: Corners) => void;
+
+export interface CaptureOptions {
+  width: number;
+  height: number;
+  conditions: readonly ConditionType[];
+  format: ImageFormat;
+  rng: Prng;
+  background?: BackgroundStyle;
+  sceneEffect?: SceneEffect;
+  /** Extra blur/JPEG choices a spoof imposes (e.g. recapture softness), applied if no condition sets them. */
+  defaultBlur?: number;
+  defaultJpegQuality?: number;
+  /** Write camera-like EXIF (Make/Model) into JPEG output. */
+  cameraExif?: boolean;
+}
+
+export interface CaptureResult {
+  data: Buffer;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  corners: Corners;
+  conditions: AppliedCondition[];
+}
+
+const CORNER_NAMES = ['top-left', 'top-right', 'bottom-right', 'bottom-left'] as const;
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** Where the card lands: area share, centre, in-plane angle and a perspective tilt about each axis. */
+interface Placement {
+  coverage: number;
+  cx: number;
+  cy: number;
+  angle: number;
+  tiltX: number;
+  tiltY: number;
+}
+
+function cornersFor(card: RawImage, W: number, H: number, p: Placement): Corners {
+  const s = Math.sqrt((p.coverage * W * H) / (card.width * card.height));
+  const hw = (card.width * s) / 2;
+  const hh = (card.height * s) / 2;
+  // Tilt about the vertical axis shortens the far vertical edge; about the horizontal axis, the far horizontal edge.
+  const local: Point[] = [
+    { x: -hw * (1 - p.tiltY), y: -hh * (1 - p.tiltX) },
+    { x: hw * (1 - p.tiltY), y: -hh * (1 + p.tiltX) },
+    { x: hw * (1 + p.tiltY), y: hh * (1 + p.tiltX) },
+    { x: -hw * (1 + p.tiltY), y: hh * (1 - p.tiltX) },
+  ];
+  const a = (p.angle * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  return local.map(({ x, y }) => ({ x: p.cx + x * cos - y * sin, y: p.cy + x * sin + y * cos })) as Corners;
+}
+
+const inside = (c: Corners, W: number, H: number, margin: number): boolean =>
+  c.every((p) => p.x >= margin && p.y >= margin && p.x <= W - margin && p.y <= H - margin);
+
+/** Maps a point of a W x H image through a clockwise rotation by `deg` (multiple of 90), pixel-edge coordinates. */
+export function rotatePoint(p: Point, deg: number, W: number, H: number): Point {
+  switch (((deg % 360) + 360) % 360) {
+    case 90:
+      return { x: H - p.y, y: p.x };
+    case 180:
+      return { x: W - p.x, y: H - p.y };
+    case 270:
+      return { x: p.y, y: W - p.x };
+    default:
+      return { ...p };
+  }
+}
+
+/** Photographs the card: places it on a surface, then applies the requested capture conditions. */
+export async function captureCard(card: RawImage, o: CaptureOptions): Promise<CaptureResult> {
+  const { width: W, height: H, rng } = o;
+  const has = (t: ConditionType): boolean => o.conditions.includes(t);
+  const applied: AppliedCondition[] = [];
+  const placement: Placement = { coverage: rng.range(0.62, 0.8), cx: W / 2, cy: H / 2, angle: 0, tiltX: 0, tiltY: 0 };
+  if (has('small-card')) {
+    placement.coverage = rng.range(0.18, 0.45);
+    placement.cx += rng.range(-0.15, 0.15) * W;
+    placement.cy += rng.range(-0.12, 0.12) * H;
+  }
+  let rotate90 = 0;
+  if (has('rotation')) {
+    if (rng.chance(0.5)) {
+      rotate90 = rng.pick([90, 180, 270]);
+      applied.push({ type: 'rotation', params: { quarterTurns: rotate90 / 90, degrees: rotate90 } });
+    } else {
+      placement.angle = round2(rng.range(5, 25) * (rng.chance(0.5) ? -1 : 1));
+      applied.push({ type: 'rotation', params: { degrees: placement.angle } });
+    }
+  }
+  if (has('perspective')) {
+    placement.tiltX = round2(rng.range(0.06, 0.18) * (rng.chance(0.5) ? -1 : 1));
+    placement.tiltY = round2(rng.range(0.06, 0.2) * (rng.chance(0.5) ? -1 : 1));
+    applied.push({ type: 'perspective', params: { tiltX: placement.tiltX, tiltY: placement.tiltY } });
+  }
+  let corners = cornersFor(card, W, H, placement);
+  for (let i = 0; i < 40 && !inside(corners, W, H, 4); i++) {
+    placement.coverage *= 0.93;
+    placement.cx += (W / 2 - placement.cx) * 0.2;
+    placement.cy += (H / 2 - placement.cy) * 0.2;
+    corners = cornersFor(card, W, H, placement);
+  }
+  if (has('corner-cut')) {
+    const k = rng.int(0, 3);
+    const c = corners[k]!;
+    const overshoot = round2(rng.range(0.06, 0.14) * Math.min(W, H));
+    // Move the card so that corner k lies `overshoot` pixels beyond the nearest image edges.
+    const dx = c.x < W / 2 ? -overshoot - c.x : W + overshoot - c.x;
+    const dy = c.y < H / 2 ? -overshoot - c.y : H + overshoot - c.y;
+    corners = corners.map((p) => ({ x: p.x + dx, y: p.y + dy })) as Corners;
+    applied.push({ type: 'corner-cut', params: { corner: CORNER_NAMES[k]!, overshootPx: overshoot } });
+  }
+  if (has('small-card')) {
+    applied.push({ type: 'small-card', params: { coverage: round2(placement.coverage) } });
+  }
+
+  // Rounded first so that the reported corners are exactly the ones the warp used.
+  corners = corners.map((p) => ({ x: round3(p.x), y: round3(p.y) })) as Corners;
+  const style = o.background ?? rng.pick(BACKGROUND_STYLES);
+  const scene = renderBackground(W, H, style, rng.fork('background'));
+  warpOnto(scene.data, W, H, card.data, card.width, card.height, corners);
+  o.sceneEffect?.(scene, corners);
+
+  if (has('underexposed')) {
+    const gain = round2(rng.range(0.3, 0.5));
+    const gamma = round2(rng.range(1.2, 1.6));
+    applyExposure(scene, gain, gamma);
+    applied.push({ type: 'underexposed', params: { gain, gamma } });
+  }
+  if (has('overexposed')) {
+    const gain = round2(rng.range(1.6, 2.3));
+    const gamma = round2(rng.range(0.6, 0.85));
+    applyExposure(scene, gain, gamma);
+    applied.push({ type: 'overexposed', params: { gain, gamma } });
+  }
+  if (has('glare')) {
+    const spots: GlareSpot[] = [];
+    const n = rng.int(1, 3);
+    const xs = corners.map((p) => p.x);
+    const ys = corners.map((p) => p.y);
+    for (let i = 0; i < n; i++) {
+      spots.push({
+        x: round2(rng.range(Math.min(...xs), Math.max(...xs))),
+        y: round2(rng.range(Math.min(...ys), Math.max(...ys))),
+        radius: round2(rng.range(0.07, 0.16) * Math.min(W, H)),
+        strength: round2(rng.range(0.75, 0.98)),
+      });
+    }
+    addGlare(scene, spots);
+    applied.push({ type: 'glare', params: { spots: JSON.stringify(spots) } });
+  }
+  if (has('noise')) {
+    const sigma = round2(rng.range(8, 22));
+    addNoise(scene, sigma, rng.fork('noise'));
+    applied.push({ type: 'noise', params: { sigma } });
+  }
+
+  let pipeline = sharp(asBuffer(scene), { raw: { width: W, height: H, channels: 3 } });
+  let blur = o.defaultBlur;
+  if (has('blur')) {
+    blur = round2(rng.range(1.6, 4));
+    applied.push({ type: 'blur', params: { sigma: blur } });
+  }
+  if (blur && blur >= 0.3) pipeline = pipeline.blur(blur);
+  let outW = W;
+  let outH = H;
+  if (rotate90) {
+    pipeline = pipeline.rotate(rotate90);
+    corners = corners.map((p) => {
+      const r = rotatePoint(p, rotate90, W, H);
+      return { x: round3(r.x), y: round3(r.y) };
+    }) as Corners;
+    if (rotate90 !== 180) [outW, outH] = [H, W];
+  }
+  let format = o.format;
+  let quality = o.defaultJpegQuality ?? 92;
+  if (has('jpeg')) {
+    format = 'jpeg';
+    quality = rng.int(12, 40);
+    applied.push({ type: 'jpeg', params: { quality } });
+  }
+  if (format === 'jpeg') {
+    pipeline = pipeline.jpeg({ quality, chromaSubsampling: '4:2:0' });
+    if (o.cameraExif) pipeline = pipeline.withExif({ IFD0: { Make: 'dococr', Model: 'specimen camera' } });
+  } else {
+    pipeline = pipeline.png({ compressionLevel: 6 });
+  }
+  const data = await pipeline.toBuffer();
+  const order: ConditionType[] = [...o.conditions];
+  applied.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  return {
+    data,
+    width: outW,
+    height: outH,
+    format,
+    corners,
+    conditions: applied,
+  };
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;

@@ -1,0 +1,454 @@
+import { computeCnResidentIdCheckChar, computeHkidCheckDigit, formatHkid, formatMacaoId } from '@dococr/core';
+import {
+  addYears,
+  compact,
+  dayBefore,
+  dMonY,
+  dmyDashed,
+  dmyShort,
+  dotted,
+  iso,
+  randomDate,
+  yymmdd,
+  type Ymd,
+} from './dates.js';
+import { exitEntryPermitLine, td3Lines } from './mrz-lines.js';
+import {
+  hongKongName,
+  hongKongNameCode,
+  macaoName,
+  pinyinName,
+  randomChineseName,
+  simplifiedName,
+  titleCase,
+  traditionalGiven,
+  traditionalSurname,
+} from './names.js';
+import type { Prng } from './prng.js';
+import {
+  COMMUNITIES,
+  ETHNICITIES,
+  EXIT_ENTRY_AUTHORITY,
+  LATIN_GIVEN_NAMES,
+  LATIN_SURNAMES,
+  PASSPORT_COUNTRIES,
+  PLACES_OF_BIRTH,
+  REGIONS,
+  STREETS,
+} from './reference-data.js';
+import { SpecimenKind, type DeliberateError } from './specimen-types.js';
+
+/** Everything printed on one card side plus what an engine should read from it. */
+export interface DocumentContent {
+  kind: SpecimenKind;
+  /** Printed strings by template field name. */
+  printed: Record<string, string>;
+  /** ocrIdInfo in the spec's field names. */
+  ocrIdInfo: Record<string, string>;
+  mrz?: string[];
+  deliberateErrors: DeliberateError[];
+}
+
+type Sex = 'M' | 'F';
+
+/** Sex as each document's ocrIdInfo spells it: the spec's M/F where it says so, its permit example's 'Male'. */
+const permitSex = (s: Sex): string => (s === 'M' ? 'Male' : 'Female');
+
+const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+
+/** Replace the character at `i` with a different digit (or letter for a letter), deterministically from rng. */
+function corruptChar(s: string, i: number, rng: Prng): string {
+  const old = s.charAt(i);
+  const pool = /\d/.test(old) ? '0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let c = old;
+  while (c === old) c = pool.charAt(rng.int(0, pool.length - 1));
+  return s.slice(0, i) + c + s.slice(i + 1);
+}
+
+function passport(rng: Prng, withError: boolean): DocumentContent {
+  const country = rng.pick(PASSPORT_COUNTRIES);
+  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  let surname: string;
+  let given: string;
+  if (country.code === 'CHN') {
+    const p = pinyinName(randomChineseName(rng));
+    surname = p.surname;
+    given = p.given;
+  } else {
+    surname = rng.pick(LATIN_SURNAMES);
+    given = rng.chance(0.4)
+      ? `${rng.pick(LATIN_GIVEN_NAMES)} ${rng.pick(LATIN_GIVEN_NAMES)}`
+      : rng.pick(LATIN_GIVEN_NAMES);
+  }
+  const birth = randomDate(rng, 1950, 2006);
+  const issue = randomDate(rng, 2017, 2025);
+  const expiry = dayBefore(addYears(issue, 10));
+  const number =
+    country.code === 'CHN'
+      ? `E${rng.digits(8)}`
+      : `${LETTERS.charAt(rng.int(0, 22))}${LETTERS.charAt(rng.int(0, 22))}${rng.digits(7)}`;
+  const personalNo =
+    country.code === 'UTO' ? `Z${LETTERS.charAt(rng.int(0, 22))}${rng.digits(6)}${LETTERS.charAt(rng.int(0, 22))}` : '';
+  const fields = {
+    documentCode: 'P',
+    issuingState: country.code,
+    surname,
+    givenNames: given,
+    documentNumber: number,
+    nationality: country.code,
+    birthDate: yymmdd(birth),
+    sex,
+    expiryDate: yymmdd(expiry),
+    personalNumber: personalNo,
+  };
+  let mrz: string[] = td3Lines(fields);
+  const deliberateErrors: DeliberateError[] = [];
+  if (withError) {
+    const expected = mrz[1]!;
+    if (rng.chance(0.5)) {
+      // One of the four field check digits (positions 10, 20, 28, 44 of line 2) no longer matches.
+      const pos = rng.pick([9, 19, 27, 43]);
+      mrz = [mrz[0]!, corruptChar(expected, pos, rng)];
+      deliberateErrors.push({ field: 'mrz', kind: 'mrz-check-digit', printed: mrz[1]!, expected });
+    } else {
+      // The MRZ is self-consistent but carries another document number than the visual zone.
+      const other = corruptChar(number, rng.int(2, 8), rng);
+      mrz = td3Lines({ ...fields, documentNumber: other });
+      deliberateErrors.push({ field: 'passportNo', kind: 'mrz-field-mismatch', printed: other, expected: number });
+    }
+  }
+  return {
+    kind: SpecimenKind.Passport,
+    printed: {
+      countryName: country.name,
+      type: 'P',
+      countryCode: country.code,
+      passportNo: number,
+      surname,
+      givenname: given,
+      nationality: country.nationality,
+      birthDate: dMonY(birth),
+      personalNo,
+      sex,
+      placeOfBirth: rng.pick(PLACES_OF_BIRTH),
+      issueDate: dMonY(issue),
+      authority: 'PASSPORT OFFICE',
+      expiryDate: dMonY(expiry),
+    },
+    // The spec reads these from the MRZ; they equal the visual zone unless an error was planted.
+    ocrIdInfo: {
+      surname,
+      givenname: given,
+      sex,
+      birthDate: iso(birth),
+      passportNo: number,
+      nationality: country.code,
+      expiryDate: iso(expiry),
+      countryCode: country.code,
+    },
+    mrz,
+    deliberateErrors,
+  };
+}
+
+const HK_BIRTHPLACE = ['Z', 'Z', 'Z', 'X', 'W', 'O'] as const;
+
+function hkid(rng: Prng, edition: 2003 | 2018, withError: boolean): DocumentContent {
+  const name = randomChineseName(rng);
+  const hk = hongKongName(name);
+  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  const birth = randomDate(rng, 1950, 2007);
+  const firstReg = randomDate(rng, Math.max(birth.y + 1, 1960), Math.max(birth.y + 12, 1990));
+  const issue = edition === 2003 ? randomDate(rng, 2003, 2018) : randomDate(rng, 2019, 2025);
+  const ageAtIssue = issue.y - birth.y;
+  const symbols = `${ageAtIssue >= 18 ? '***' : ageAtIssue >= 11 ? '*' : ''}A${rng.pick(HK_BIRTHPLACE)}`;
+  const prefix = `${rng.chance(0.15) ? 'X' : ''}${LETTERS.charAt(rng.int(0, 22))}${rng.digits(6)}`;
+  let idNumber = formatHkid(prefix);
+  const deliberateErrors: DeliberateError[] = [];
+  if (withError) {
+    const right = computeHkidCheckDigit(prefix);
+    const wrong = rng.pick('0123456789A'.split('').filter((c) => c !== right));
+    const expected = idNumber;
+    idNumber = `${prefix}(${wrong})`;
+    deliberateErrors.push({ field: 'idNumber', kind: 'check-digit', printed: idNumber, expected });
+  }
+  const englishName = `${hk.surname}, ${hk.given.map(titleCase).join(' ')}`;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return {
+    kind: edition === 2003 ? SpecimenKind.HongKongId2003 : SpecimenKind.HongKongId2018,
+    printed: {
+      name: name.surname
+        .concat(name.given)
+        .map((c) => c.traditional)
+        .join(''),
+      englishName,
+      nameCode: hongKongNameCode(name),
+      birthDate: dmyDashed(birth),
+      sex: `${sex === 'M' ? '男' : '女'} ${sex}`,
+      symbols,
+      firstIssueDate: `(${pad(firstReg.m)}-${pad(firstReg.y % 100)})`,
+      currentIssueDate: dmyShort(issue),
+      idNumber,
+    },
+    ocrIdInfo: {
+      name: name.surname
+        .concat(name.given)
+        .map((c) => c.traditional)
+        .join(''),
+      englishName,
+      nameCode: hongKongNameCode(name),
+      sex,
+      birthDate: iso(birth),
+      idNumber,
+      currentIssueDate: iso(issue),
+      firstIssueDate: `${firstReg.y}-${pad(firstReg.m)}`,
+      isPermanent: 'Y',
+      symbols,
+    },
+    deliberateErrors,
+  };
+}
+
+interface PermitPerson {
+  chinese: string;
+  english: string;
+  sex: Sex;
+  birth: Ymd;
+  issue: Ymd;
+  expiry: Ymd;
+}
+
+function permitPerson(rng: Prng, english: 'pinyin' | 'hongKong'): PermitPerson {
+  const name = randomChineseName(rng);
+  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  const birth = randomDate(rng, 1950, 2006);
+  const issue = randomDate(rng, 2016, 2025);
+  const years = issue.y - birth.y >= 18 ? 10 : 5;
+  let englishName: string;
+  if (english === 'pinyin') {
+    const p = pinyinName(name);
+    englishName = `${p.surname} ${p.given}`;
+  } else {
+    const h = hongKongName(name);
+    englishName = `${h.surname} ${h.given.join(' ')}`;
+  }
+  return {
+    chinese: simplifiedName(name),
+    english: englishName,
+    sex,
+    birth,
+    issue,
+    expiry: dayBefore(addYears(issue, years)),
+  };
+}
+
+const permitPrinted = (p: PermitPerson, extra: Record<string, string>): Record<string, string> => ({
+  name: p.chinese,
+  englishName: p.english,
+  birthDate: dotted(p.birth),
+  sex: `${p.sex === 'M' ? '男' : '女'}/${p.sex}`,
+  issueDate: dotted(p.issue),
+  expiryDate: dotted(p.expiry),
+  originOfIssue: EXIT_ENTRY_AUTHORITY,
+  ...extra,
+});
+
+const permitTruth = (p: PermitPerson, extra: Record<string, string>): Record<string, string> => ({
+  name: p.chinese,
+  englishName: p.english,
+  sex: permitSex(p.sex),
+  birthDate: iso(p.birth),
+  issueDate: iso(p.issue),
+  expiryDate: iso(p.expiry),
+  originOfIssue: EXIT_ENTRY_AUTHORITY,
+  ...extra,
+});
+
+function exitEntryPermit(rng: Prng, withError: boolean): DocumentContent {
+  const p = permitPerson(rng, 'pinyin');
+  const number = rng.chance(0.5) ? `C${rng.digits(8)}` : `C${LETTERS.charAt(rng.int(0, 22))}${rng.digits(7)}`;
+  const place = rng.pick(REGIONS).placeOfIssue;
+  let line = exitEntryPermitLine(number, yymmdd(p.expiry), yymmdd(p.birth));
+  const deliberateErrors: DeliberateError[] = [];
+  if (withError) {
+    const expected = line;
+    line = corruptChar(line, rng.pick([11, 19, 27, 29]), rng);
+    deliberateErrors.push({ field: 'mrz', kind: 'mrz-check-digit', printed: line, expected });
+  }
+  return {
+    kind: SpecimenKind.ExitEntryPermit,
+    printed: permitPrinted(p, { idNumber: number, placeOfIssue: place }),
+    ocrIdInfo: permitTruth(p, { idNumber: number, placeOfIssue: place }),
+    mrz: [line],
+    deliberateErrors,
+  };
+}
+
+function mainlandPermitHkMacao(rng: Prng): DocumentContent {
+  const p = permitPerson(rng, 'hongKong');
+  const number = `${rng.chance(0.7) ? 'H' : 'M'}${rng.digits(8)}`;
+  const renewal = String(rng.int(0, 3)).padStart(2, '0');
+  return {
+    kind: SpecimenKind.MainlandPermitHkMacao,
+    printed: permitPrinted(p, { idNumber: number, renewalCount: renewal }),
+    ocrIdInfo: permitTruth(p, { idNumber: number }),
+    deliberateErrors: [],
+  };
+}
+
+function mainlandPermitTaiwan(rng: Prng): DocumentContent {
+  const p = permitPerson(rng, 'pinyin');
+  const number = rng.digits(8);
+  const place = rng.pick(REGIONS).placeOfIssue;
+  return {
+    kind: SpecimenKind.MainlandPermitTaiwan,
+    printed: permitPrinted(p, { idNumber: number, placeOfIssue: place }),
+    ocrIdInfo: permitTruth(p, { idNumber: number, placeOfIssue: place }),
+    deliberateErrors: [],
+  };
+}
+
+const MACAO_BIRTHPLACE = ['A', 'A', 'A', 'B', 'C', 'D'] as const;
+
+function macaoId(rng: Prng): DocumentContent {
+  const name = randomChineseName(rng);
+  const mo = macaoName(name);
+  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  const birth = randomDate(rng, 1950, 2007);
+  const issue = randomDate(rng, 2016, 2025);
+  const expiry = dayBefore(addYears(issue, issue.y - birth.y >= 21 ? 10 : 5));
+  const symbols = `${rng.pick(MACAO_BIRTHPLACE)}${rng.chance(0.7) ? 'S' : ''}${sex}`;
+  // No published check-digit rule exists for the Macao number, so the check digit is arbitrary and never "wrong".
+  const idNumber = formatMacaoId(`${rng.pick(['1', '1', '1', '5', '7'])}${rng.digits(6)}`, rng.digits(1));
+  const given = mo.given.join(' ');
+  return {
+    kind: SpecimenKind.MacaoId,
+    printed: {
+      surnameCN: traditionalSurname(name),
+      surname: mo.surname,
+      givennameCN: traditionalGiven(name),
+      givenname: given,
+      birthDate: dmyDashed(birth),
+      sex,
+      expiryDate: dmyDashed(expiry),
+      placeOfBirth: symbols,
+      idNumber,
+    },
+    ocrIdInfo: {
+      surnameCN: traditionalSurname(name),
+      givennameCN: traditionalGiven(name),
+      surname: mo.surname,
+      givenname: given,
+      sex,
+      birthDate: iso(birth),
+      idNumber,
+      expiryDate: iso(expiry),
+      placeOfBirth: symbols,
+    },
+    deliberateErrors: [],
+  };
+}
+
+function cnAddress(rng: Prng): { region: (typeof REGIONS)[number]; address: string } {
+  const region = rng.pick(REGIONS);
+  const address =
+    `${region.province}${region.city}${region.district}${rng.pick(STREETS)}${rng.int(1, 300)}号` +
+    (rng.chance(0.6) ? `${rng.pick(COMMUNITIES)}${rng.int(1, 30)}栋${rng.int(1, 30)}0${rng.int(1, 4)}室` : '');
+  return { region, address };
+}
+
+function cnIdFace(rng: Prng, withError: boolean): DocumentContent {
+  const name = randomChineseName(rng);
+  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  const birth = randomDate(rng, 1950, 2008);
+  const { region, address } = cnAddress(rng);
+  const seq = rng.int(0, 499) * 2 + (sex === 'M' ? 1 : 0);
+  const first17 = `${region.code}${compact(birth)}${String(seq).padStart(3, '0')}`;
+  const right = computeCnResidentIdCheckChar(first17);
+  let idNumber = first17 + right;
+  const deliberateErrors: DeliberateError[] = [];
+  if (withError) {
+    const wrong = rng.pick('0123456789X'.split('').filter((c) => c !== right));
+    deliberateErrors.push({ field: 'idNumber', kind: 'check-digit', printed: first17 + wrong, expected: idNumber });
+    idNumber = first17 + wrong;
+  }
+  const ethnicity = rng.pick(ETHNICITIES);
+  const sexZh = sex === 'M' ? '男' : '女';
+  return {
+    kind: SpecimenKind.CnIdFace,
+    printed: {
+      name: simplifiedName(name),
+      sex: sexZh,
+      ethnicity,
+      birthDate: `${birth.y}年${birth.m}月${birth.d}日`,
+      address,
+      idNumber,
+    },
+    ocrIdInfo: {
+      name: simplifiedName(name),
+      sex: sexZh,
+      ethnicity,
+      birthDate: iso(birth),
+      idNumber,
+      address,
+      province: '',
+      city: '',
+    },
+    deliberateErrors,
+  };
+}
+
+/** Validity by age at issue (GB/T: under 16: 5 years, 16-25: 10, 26-45: 20, older: long-term). */
+function cnIdEmblem(rng: Prng): DocumentContent {
+  const { region } = cnAddress(rng);
+  const birth = randomDate(rng, 1950, 2008);
+  const issue = randomDate(rng, Math.max(2010, birth.y + 1), 2025);
+  const age = issue.y - birth.y;
+  const years = age < 16 ? 5 : age <= 25 ? 10 : age <= 45 ? 20 : 0;
+  const expiry = years === 0 ? '长期' : dotted(addYears(issue, years));
+  const city = region.city || region.province;
+  const authority = `${city}公安局${region.district.replace(/区$/, '')}分局`;
+  return {
+    kind: SpecimenKind.CnIdEmblem,
+    printed: { originOfIssue: authority, issueDate: dotted(issue), expiryDate: expiry },
+    ocrIdInfo: {
+      originOfIssue: authority,
+      issueDate: iso(issue),
+      expiryDate: years === 0 ? '长期' : iso(addYears(issue, years)),
+    },
+    deliberateErrors: [],
+  };
+}
+
+/** Kinds whose rules let a check character be planted wrong on purpose. */
+export const KINDS_WITH_CHECK_CHARACTERS: readonly SpecimenKind[] = [
+  SpecimenKind.Passport,
+  SpecimenKind.HongKongId2003,
+  SpecimenKind.HongKongId2018,
+  SpecimenKind.ExitEntryPermit,
+  SpecimenKind.CnIdFace,
+];
+
+/** A random identity printed on `kind`, with ground truth; `withError` plants one labelled check mismatch. */
+export function createDocument(kind: SpecimenKind, rng: Prng, withError = false): DocumentContent {
+  switch (kind) {
+    case SpecimenKind.Passport:
+      return passport(rng, withError);
+    case SpecimenKind.HongKongId2003:
+      return hkid(rng, 2003, withError);
+    case SpecimenKind.HongKongId2018:
+      return hkid(rng, 2018, withError);
+    case SpecimenKind.ExitEntryPermit:
+      return exitEntryPermit(rng, withError);
+    case SpecimenKind.MainlandPermitHkMacao:
+      return mainlandPermitHkMacao(rng);
+    case SpecimenKind.MainlandPermitTaiwan:
+      return mainlandPermitTaiwan(rng);
+    case SpecimenKind.MacaoId:
+      return macaoId(rng);
+    case SpecimenKind.CnIdFace:
+      return cnIdFace(rng, withError);
+    case SpecimenKind.CnIdEmblem:
+      return cnIdEmblem(rng);
+  }
+}

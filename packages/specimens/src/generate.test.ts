@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { computeMrzCheckDigit, DOC_TYPES, SpoofType } from '@dococr/core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate, MIX_PLAN, renderSpecimen, type ManifestEntry } from './generate.js';
+import { CONDITION_TYPES } from './specimen-types.js';
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+describe('generate (unfiltered run of one full plan cycle)', () => {
+  let dir: string;
+  let entries: ManifestEntry[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'specimens-'));
+    entries = (await generate({ seed: 'test-run', count: MIX_PLAN.length, outDir: dir })).entries;
+  }, 120_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a manifest line per image that matches the file on disk', async () => {
+    const lines = (await readFile(path.join(dir, 'manifest.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(MIX_PLAN.length);
+    for (const line of lines) {
+      const e = JSON.parse(line) as ManifestEntry;
+      const meta = await sharp(path.join(dir, e.image)).metadata();
+      expect(meta.format).toBe(e.format);
+      expect(meta.width).toBe(e.width);
+      expect(meta.height).toBe(e.height);
+      expect(e.corners).toHaveLength(4);
+      expect(Object.keys(e.groundTruth.ocrIdInfo).length).toBeGreaterThan(0);
+      expect(e.groundTruth.spoofInfo.spoofResult).toBe(e.spoofTypes.length ? 'Y' : 'N');
+    }
+    const meta = JSON.parse(await readFile(path.join(dir, 'manifest.meta.json'), 'utf8')) as { counts: object };
+    expect(Object.values(meta.counts).reduce((a: number, b: number) => a + b, 0)).toBe(MIX_PLAN.length);
+  });
+
+  it('covers every DocType and side, condition and spoof type', () => {
+    const docTypes = new Set(entries.map((e) => e.docType));
+    for (const d of DOC_TYPES) expect(docTypes).toContain(d);
+    expect(new Set(entries.map((e) => e.side))).toEqual(new Set(['face', 'emblem']));
+    const conditions = new Set(entries.flatMap((e) => e.conditions.map((c) => c.type)));
+    for (const c of CONDITION_TYPES) expect(conditions).toContain(c);
+    const spoofs = new Set(entries.flatMap((e) => e.spoofTypes));
+    for (const s of Object.values(SpoofType)) expect(spoofs).toContain(s);
+    expect(entries.some((e) => e.deliberateErrors.length > 0)).toBe(true);
+    expect(entries.some((e) => e.portrait.kind === 'silhouette')).toBe(true);
+  });
+
+  it('keeps every image within the API limits', async () => {
+    for (const e of entries) {
+      expect(Math.min(e.width, e.height)).toBeGreaterThanOrEqual(200);
+      expect(Math.max(e.width, e.height)).toBeLessThanOrEqual(8192);
+      const bytes = await readFile(path.join(dir, e.image));
+      expect(bytes.length).toBeLessThan(1_048_576);
+    }
+  });
+});
+
+describe('corners', () => {
+  /** Brightness just inside and just outside each reported corner, on a dark surface. */
+  async function contrastAtCorners(conditions: ('perspective' | 'rotation')[], seed: string) {
+    const s = await renderSpecimen({ seed, kind: 'cn-id-emblem', conditions, background: 'dark-cloth', format: 'png' });
+    const { data, info } = await sharp(s.data).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number): number => {
+      const i = (Math.round(y) * info.width + Math.round(x)) * info.channels;
+      return data[i]! + data[i + 1]! + data[i + 2]!;
+    };
+    const cx = s.corners.reduce((a, p) => a + p.x, 0) / 4;
+    const cy = s.corners.reduce((a, p) => a + p.y, 0) / 4;
+    const result = s.corners.map((p) => {
+      const dx = cx - p.x;
+      const dy = cy - p.y;
+      const n = Math.hypot(dx, dy);
+      // 25 px towards the centre is on the card (past its rounded corner); 6 px outwards is the surface.
+      return {
+        inside: px(p.x + (dx / n) * 25, p.y + (dy / n) * 25),
+        outside: px(p.x - (dx / n) * 6, p.y - (dy / n) * 6),
+      };
+    });
+    return { s, result };
+  }
+
+  it('puts the card inside the reported corners and the surface outside, also after perspective and rotation', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 12 && seen.size < 3; i++) {
+      const { s, result } = await contrastAtCorners(['perspective', 'rotation'], `corners-${i}`);
+      const rot = s.conditions.find((c) => c.type === 'rotation')!;
+      seen.add(rot.params.quarterTurns !== undefined ? `q${String(rot.params.quarterTurns)}` : 'free');
+      for (const r of result) expect(r.inside - r.outside).toBeGreaterThan(200);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('ground truth', () => {
+  it('gives passports an MRZ whose check digits agree with the ground truth', async () => {
+    for (let i = 0; i < 6; i++) {
+      const s = await renderSpecimen({ seed: `mrz-${i}`, kind: 'passport-td3' });
+      const l1 = s.mrz![0]!;
+      const l2 = s.mrz![1]!;
+      expect(l1).toHaveLength(44);
+      expect(l2).toHaveLength(44);
+      const gt = s.groundTruth.ocrIdInfo;
+      expect(l2.slice(0, 9).replace(/<+$/, '')).toBe(gt.passportNo);
+      expect(l2.charAt(9)).toBe(computeMrzCheckDigit(l2.slice(0, 9)));
+      expect(l2.slice(13, 19)).toBe(gt.birthDate!.replace(/-/g, '').slice(2));
+      expect(l2.charAt(19)).toBe(computeMrzCheckDigit(l2.slice(13, 19)));
+      expect(l2.charAt(27)).toBe(computeMrzCheckDigit(l2.slice(21, 27)));
+      expect(l1.slice(2, 5)).toBe(gt.countryCode);
+      expect(l1.slice(5)).toMatch(new RegExp(`^${gt.surname!.replace(/ /g, '<')}<<`));
+    }
+  });
+
+  it('labels a planted error and prints it', async () => {
+    const s = await renderSpecimen({ seed: 'err', kind: 'cn-id-face', deliberateError: true });
+    expect(s.deliberateErrors).toHaveLength(1);
+    const e = s.deliberateErrors[0]!;
+    expect(e.printed).not.toBe(e.expected);
+    expect(s.groundTruth.ocrIdInfo.idNumber).toBe(e.printed);
+  });
+});
+
+describe('determinism', () => {
+  it('gives byte-identical images for the same seed and options', async () => {
+    const opts = { seed: 'same', kind: 'hkid-2018' as const, conditions: ['perspective', 'noise', 'glare'] as const };
+    const a = await renderSpecimen({ ...opts, conditions: [...opts.conditions] });
+    const b = await renderSpecimen({ ...opts, conditions: [...opts.conditions] });
+    expect(sha(a.data)).toBe(sha(b.data));
+    expect(a.corners).toEqual(b.corners);
+    const c = await renderSpecimen({ ...opts, seed: 'other', conditions: [...opts.conditions] });
+    expect(sha(c.data)).not.toBe(sha(a.data));
+  });
+
+  it('gives identical generate() runs', async () => {
+    const a = await generate({ seed: 9, count: 10 });
+    const b = await generate({ seed: 9, count: 10 });
+    expect(JSON.stringify(a.entries)).toBe(JSON.stringify(b.entries));
+  });
+});
