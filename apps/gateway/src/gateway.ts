@@ -7,6 +7,7 @@ import {
   InternalServiceError,
   InvalidParameterError,
   MissingParameterError,
+  ServiceUnavailableError,
   ResponseTooLargeError,
   ThrottlingError,
   WIRE_PARAMETER_NAMES,
@@ -121,6 +122,8 @@ export function createGateway(options: CreateGatewayOptions): FastifyInstance {
     // No logger for Fastify itself: its request lines would carry the query (MerchantUserId, URLs); ours is below.
     logger: false,
     forceCloseConnections: true,
+    // A client gets this long to send its whole request (10 MB included); slower ones are cut off.
+    requestTimeout: 120_000,
   });
 
   // Bodies stay raw: the signature covers the exact bytes, and the form is parsed only after it is checked.
@@ -161,6 +164,18 @@ export function createGateway(options: CreateGatewayOptions): FastifyInstance {
       }),
     ),
   );
+
+  // Bodies are read before the gate is reached, so the gate alone would not bound memory: API calls beyond what the
+  // gate can run or queue are turned away before their body is read.
+  const maxInFlight = config.concurrency.maxConcurrent + config.concurrency.maxQueued;
+  let inFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url !== '/' && !request.url.startsWith('/?')) return;
+    if (inFlight >= maxInFlight) throw new ServiceUnavailableError('The service is at capacity; retry later.');
+    inFlight++;
+    // 'close' comes after every response and after a client that went away, so the count cannot leak.
+    reply.raw.once('close', () => inFlight--);
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const state = calls.get(request);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, InvalidParameterError } from '@dococr/core';
 import { BASE_PARAMETERS, IMAGE, rawCall, startImageServer, startTestGateway, type TestGateway } from './helpers.js';
@@ -174,6 +175,38 @@ describe('rate and concurrency limits', () => {
     expect((await first).status).toBe(200);
     expect((await queued).status).toBe(200);
     expect(gateway.fake.calls).toHaveLength(2);
+  });
+});
+
+describe('back-pressure before the body is read', () => {
+  it('answers ServiceUnavailable to a call beyond cap and queue without waiting for its body', async () => {
+    const gateway = await gatewayWith({ concurrency: { maxConcurrent: 1, maxQueued: 0 } });
+    let open: () => void = () => undefined;
+    gateway.fake.gate = new Promise<void>((resolve) => (open = resolve));
+    const first = rawCall({ port: gateway.port, query: BASE_PARAMETERS, form: picture });
+    await expect.poll(() => gateway.fake.calls.length).toBe(1);
+    // Announces 5 MB and sends 1 byte: only an answer given before reading the body can arrive.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port: gateway.port,
+          method: 'POST',
+          path: '/',
+          headers: { 'content-length': String(5 * 1024 * 1024) },
+        },
+        (response) => {
+          resolve(response.statusCode ?? 0);
+          response.resume();
+          request.destroy();
+        },
+      );
+      request.on('error', reject);
+      request.write('x');
+    });
+    expect(status).toBe(503);
+    open();
+    expect((await first).status).toBe(200);
   });
 });
 
