@@ -8,3 +8,4 @@ export * from './permit-number.js';
 export * from './mrz-types.js';
 export * from './mrz.js';
 export * from './permit-mrz.js';
+export * from './mrz-repair.js';

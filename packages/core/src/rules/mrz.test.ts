@@ -295,6 +295,8 @@ describe.each(['TD1', 'TD2', 'TD3'] as const)('%s properties', (format) => {
     fc.assert(
       fc.property(fieldsFor(format, true), (f) => {
         const lines = formatters[format](f);
+        // The mrz package reads any 2x36 MRZ starting 'IDFRA' as the (non-ICAO) French national ID.
+        fc.pre(!(format === 'TD2' && lines[0]!.startsWith('IDFRA')));
         const ref = referenceParse(lines);
         const ours = parseMrz(lines, { referenceDate });
         expect(ref.valid).toBe(true);
