@@ -1,1 +1,39 @@
 export * from './image/index.js';
+export { getPaddleOcr, paddleModelPaths, PaddleOcr, type PaddleOcrOptions } from './ocr/paddle-ocr.js';
+export type { DetectedBox, DetectOptions, Rect, RecognizedText, RgbImage } from './ocr/ocr-types.js';
+export {
+  CANONICAL_SIZE,
+  findCardOutline,
+  rectify,
+  type CardFormat,
+  type CardOutline,
+  type Point,
+  type Quad,
+  type Rotation,
+} from './card/card-outline.js';
+export { findCard, type FindCardOptions, type FoundCard } from './card/find-card.js';
+export {
+  classifyDocument,
+  confirmDocType,
+  documentClassFor,
+  type Classification,
+  type DocTypeCheck,
+  type DocumentClass,
+} from './classify/classify-document.js';
+export { readCardLines, type CardLine, type CardRegion } from './read/card-lines.js';
+export { readFields, readLines, toOcrIdInfo, type ReadFieldsOptions } from './read/read-fields.js';
+export {
+  MIN_FIELD_CONFIDENCE,
+  type FieldCheck,
+  type FieldReading,
+  type FieldSource,
+  type MrzCorrection,
+  type MrzReading,
+  type ReadFieldsResult,
+} from './read/field-types.js';
+export {
+  LocalDocOcrEngine,
+  type DocOcrAnalysis,
+  type LocalDocOcrEngineOptions,
+  type NotPerformedCheck,
+} from './local-engine.js';
