@@ -70,13 +70,7 @@ describe('repairMrz', () => {
         fc.stringMatching(/^[A-Z0-9]{0,14}$/),
         fc.nat(),
         (num, opt, k) => {
-          const lines = formatTd3Mrz({ ...base, documentNumber: num, optionalData: opt });
-          const cells = [...lines[1]]
-            .map((_, c) => c)
-            .filter((c) => (c < 9 || (c >= 28 && c < 42)) && SWAPS[lines[1].charAt(c)]);
-          fc.pre(cells.length > 0);
-          const c = cells[k % cells.length]!;
-          const bad = [lines[0], lines[1].slice(0, c) + SWAPS[lines[1].charAt(c)]! + lines[1].slice(c + 1)];
+          const { lines, bad } = misreadOnce(num, opt, k);
           const r = repairMrz(bad, 'TD3', { guess: false });
           expect([lines[1], bad[1]]).toContain(r.lines[1]);
         },
@@ -87,13 +81,7 @@ describe('repairMrz', () => {
   it('restores structured numbers after a single misread (one letter + 8 digits, digit personal numbers)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Z]\d{8}$/), fc.stringMatching(/^\d{0,14}$/), fc.nat(), (num, opt, k) => {
-        const lines = formatTd3Mrz({ ...base, documentNumber: num, optionalData: opt });
-        const cells = [...lines[1]]
-          .map((_, c) => c)
-          .filter((c) => (c < 9 || (c >= 28 && c < 42)) && SWAPS[lines[1].charAt(c)]);
-        fc.pre(cells.length > 0);
-        const c = cells[k % cells.length]!;
-        const bad = [lines[0], lines[1].slice(0, c) + SWAPS[lines[1].charAt(c)]! + lines[1].slice(c + 1)];
+        const { lines, bad } = misreadOnce(num, opt, k);
         expect(repairMrz(bad).lines).toEqual(lines);
       }),
     );
@@ -200,3 +188,14 @@ const base: MrzInputFields = {
   givenNames: 'ANNA MARIA',
   optionalData: 'ZE184226B',
 };
+
+/** A TD3 MRZ and a copy with one look-alike swapped in its document or personal number. */
+function misreadOnce(documentNumber: string, optionalData: string, k: number) {
+  const lines = formatTd3Mrz({ ...base, documentNumber, optionalData });
+  const cells = [...lines[1]]
+    .map((_, c) => c)
+    .filter((c) => (c < 9 || (c >= 28 && c < 42)) && SWAPS[lines[1].charAt(c)]);
+  fc.pre(cells.length > 0);
+  const c = cells[k % cells.length]!;
+  return { lines, bad: [lines[0], lines[1].slice(0, c) + SWAPS[lines[1].charAt(c)]! + lines[1].slice(c + 1)] };
+}
