@@ -39,8 +39,6 @@ export function compareYmd(a: Ymd, b: Ymd): number {
 export const iso = (d: Ymd): string => `${d.y}-${pad(d.m)}-${pad(d.d)}`;
 export const dotted = (d: Ymd): string => `${d.y}.${pad(d.m)}.${pad(d.d)}`;
 export const compact = (d: Ymd): string => `${d.y}${pad(d.m)}${pad(d.d)}`;
-/** MRZ form YYMMDD. */
-export const yymmdd = (d: Ymd): string => `${pad(d.y % 100)}${pad(d.m)}${pad(d.d)}`;
 /** Hong Kong and Macao cards: DD-MM-YYYY. */
 export const dmyDashed = (d: Ymd): string => `${pad(d.d)}-${pad(d.m)}-${d.y}`;
 /** HKID date of issue: DD-MM-YY. */

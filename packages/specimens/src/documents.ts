@@ -1,4 +1,14 @@
-import { computeCnResidentIdCheckChar, computeHkidCheckDigit, formatHkid, formatMacaoId } from '@dococr/core';
+import {
+  computeCnResidentIdCheckChar,
+  computeHkidCheckDigit,
+  formatHkid,
+  formatMacaoId,
+  formatPermitMrz,
+  formatTd3Mrz,
+  PermitMrzKind,
+  type MrzCheckName,
+  type PermitCheckName,
+} from '@dococr/core';
 import {
   addYears,
   compact,
@@ -9,10 +19,8 @@ import {
   dotted,
   iso,
   randomDate,
-  yymmdd,
   type Ymd,
 } from './dates.js';
-import { exitEntryPermitLine, td3Lines } from './mrz-lines.js';
 import {
   hongKongName,
   hongKongNameCode,
@@ -96,24 +104,23 @@ function passport(rng: Prng, withError: boolean): DocumentContent {
     givenNames: given,
     documentNumber: number,
     nationality: country.code,
-    birthDate: yymmdd(birth),
+    birthDate: iso(birth),
     sex,
-    expiryDate: yymmdd(expiry),
-    personalNumber: personalNo,
+    expiryDate: iso(expiry),
+    optionalData: personalNo,
   };
-  let mrz: string[] = td3Lines(fields);
+  let mrz: string[] = formatTd3Mrz(fields);
   const deliberateErrors: DeliberateError[] = [];
   if (withError) {
     const expected = mrz[1]!;
     if (rng.chance(0.5)) {
-      // One of the four field check digits (positions 10, 20, 28, 44 of line 2) no longer matches.
-      const pos = rng.pick([9, 19, 27, 43]);
-      mrz = [mrz[0]!, corruptChar(expected, pos, rng)];
+      const check = rng.pick<MrzCheckName>(['documentNumber', 'birthDate', 'expiryDate', 'composite']);
+      mrz = formatTd3Mrz(fields, { corruptCheckDigit: check });
       deliberateErrors.push({ field: 'mrz', kind: 'mrz-check-digit', printed: mrz[1]!, expected });
     } else {
       // The MRZ is self-consistent but carries another document number than the visual zone.
       const other = corruptChar(number, rng.int(2, 8), rng);
-      mrz = td3Lines({ ...fields, documentNumber: other });
+      mrz = formatTd3Mrz({ ...fields, documentNumber: other });
       deliberateErrors.push({ field: 'passportNo', kind: 'mrz-field-mismatch', printed: other, expected: number });
     }
   }
@@ -268,11 +275,18 @@ function exitEntryPermit(rng: Prng, withError: boolean): DocumentContent {
   const p = permitPerson(rng, 'pinyin');
   const number = rng.chance(0.5) ? `C${rng.digits(8)}` : `C${LETTERS.charAt(rng.int(0, 22))}${rng.digits(7)}`;
   const place = rng.pick(REGIONS).placeOfIssue;
-  let line = exitEntryPermitLine(number, yymmdd(p.expiry), yymmdd(p.birth));
+  const fields = {
+    kind: PermitMrzKind.ExitEntryHkMacao,
+    documentNumber: number,
+    birthDate: iso(p.birth),
+    expiryDate: iso(p.expiry),
+  };
+  let line = formatPermitMrz(fields)[0]!;
   const deliberateErrors: DeliberateError[] = [];
   if (withError) {
     const expected = line;
-    line = corruptChar(line, rng.pick([11, 19, 27, 29]), rng);
+    const check = rng.pick<PermitCheckName>(['documentNumber', 'expiryDate', 'birthDate', 'composite']);
+    line = formatPermitMrz(fields, { corruptCheckDigit: check })[0]!;
     deliberateErrors.push({ field: 'mrz', kind: 'mrz-check-digit', printed: line, expected });
   }
   return {

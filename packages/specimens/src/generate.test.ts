@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { computeMrzCheckDigit, DOC_TYPES, SpoofType } from '@dococr/core';
+import { DOC_TYPES, parseMrz, parsePermitMrz, SpoofType } from '@dococr/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, MIX_PLAN, renderSpecimen, type ManifestEntry } from './generate.js';
@@ -98,21 +98,40 @@ describe('corners', () => {
 });
 
 describe('ground truth', () => {
-  it('gives passports an MRZ whose check digits agree with the ground truth', async () => {
-    for (let i = 0; i < 6; i++) {
+  it('gives passports an MRZ that core parseMrz validates and that agrees with the ground truth', async () => {
+    for (let i = 0; i < 8; i++) {
       const s = await renderSpecimen({ seed: `mrz-${i}`, kind: 'passport-td3' });
-      const l1 = s.mrz![0]!;
-      const l2 = s.mrz![1]!;
-      expect(l1).toHaveLength(44);
-      expect(l2).toHaveLength(44);
+      const r = parseMrz(s.mrz!, { referenceDate: '2026-01-01' });
+      expect(r.errors).toEqual([]);
+      expect(r.valid).toBe(true);
       const gt = s.groundTruth.ocrIdInfo;
-      expect(l2.slice(0, 9).replace(/<+$/, '')).toBe(gt.passportNo);
-      expect(l2.charAt(9)).toBe(computeMrzCheckDigit(l2.slice(0, 9)));
-      expect(l2.slice(13, 19)).toBe(gt.birthDate!.replace(/-/g, '').slice(2));
-      expect(l2.charAt(19)).toBe(computeMrzCheckDigit(l2.slice(13, 19)));
-      expect(l2.charAt(27)).toBe(computeMrzCheckDigit(l2.slice(21, 27)));
-      expect(l1.slice(2, 5)).toBe(gt.countryCode);
-      expect(l1.slice(5)).toMatch(new RegExp(`^${gt.surname!.replace(/ /g, '<')}<<`));
+      expect(r.fields.documentNumber).toBe(gt.passportNo);
+      expect(r.fields.birthDate).toBe(gt.birthDate);
+      expect(r.fields.expiryDate).toBe(gt.expiryDate);
+      expect(r.fields.surname).toBe(gt.surname);
+      expect(r.fields.givenNames).toBe(gt.givenname);
+      expect(r.fields.sex).toBe(gt.sex);
+      expect(r.fields.nationality).toBe(gt.nationality);
+      expect(r.fields.issuingState).toBe(gt.countryCode);
+    }
+  });
+
+  it('gives exit-entry permits a machine-readable line consistent with the visual zone', async () => {
+    const s = await renderSpecimen({ seed: 'eep', kind: 'exit-entry-permit' });
+    const r = parsePermitMrz(s.mrz!, { referenceDate: '2026-01-01' });
+    expect(r.valid).toBe(true);
+    expect(r.fields.documentNumber).toBe(s.groundTruth.ocrIdInfo.idNumber);
+    expect(r.fields.birthDate).toBe(s.groundTruth.ocrIdInfo.birthDate);
+    expect(r.fields.expiryDate).toBe(s.groundTruth.ocrIdInfo.expiryDate);
+  });
+
+  it('makes deliberate MRZ errors that the parser rejects or that contradict the visual zone', async () => {
+    for (let i = 0; i < 6; i++) {
+      const s = await renderSpecimen({ seed: `bad-${i}`, kind: 'passport-td3', deliberateError: true });
+      const err = s.deliberateErrors[0]!;
+      const r = parseMrz(s.mrz!, { referenceDate: '2026-01-01' });
+      if (err.kind === 'mrz-check-digit') expect(r.valid).toBe(false);
+      else expect(r.fields.documentNumber).not.toBe(s.groundTruth.ocrIdInfo.passportNo);
     }
   });
 

@@ -7,7 +7,6 @@ export { captureCard, rotatePoint, type CaptureOptions, type CaptureResult, type
 export { homographyFromPoints, applyHomography, invertHomography, warpOnto, type Homography } from './warp.js';
 export { missingFonts, Font } from './fonts.js';
 export { faceImages, faceCount, type PortraitSource } from './faces.js';
-export { td3Lines, exitEntryPermitLine, mrzText, type Td3Fields } from './mrz-lines.js';
 export {
   generate,
   renderSpecimen,
