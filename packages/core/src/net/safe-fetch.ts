@@ -33,6 +33,8 @@ export interface SafeFetchOptions {
   lookup?: SafeFetchLookup;
   /** The API parameter named in error messages. Default `IdOcrPictureUrl`. */
   parameter?: string;
+  /** Certificate authorities trusted for https, replacing Node's bundled list (a private CA). Default: Node's list. */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
 
 export interface SafeFetchResult {
@@ -54,6 +56,7 @@ interface FetchContext {
   signal: AbortSignal;
   connectTimeoutMs: number;
   parameter: string;
+  ca: SafeFetchOptions['ca'];
 }
 
 /**
@@ -63,7 +66,7 @@ interface FetchContext {
  * checked address, so a second DNS answer cannot swap it; every redirect target is checked the same way; the body is
  * capped while streaming.
  *
- * Throws `InvalidParameterError` (refused URL, failed resolution, HTTP error, too many redirects;
+ * Throws `InvalidParameterError` (refused URL, failed resolution, invalid certificate, HTTP error, too many redirects;
  * {@link ResponseTooLargeError} when too large) or
  * {@link DownloadTimeoutError} (timeouts and connection failures), or the signal's reason when aborted.
  *
@@ -87,6 +90,7 @@ export async function safeFetch(url: string | URL, options: SafeFetchOptions): P
     signal,
     connectTimeoutMs: options.connectTimeoutMs ?? 3_000,
     parameter,
+    ca: options.ca,
   };
   try {
     let current = parseUrl(url, parameter);
@@ -202,6 +206,8 @@ function get(url: URL, address: ResolvedAddress, ctx: FetchContext): Promise<Inc
       agent: false,
       lookup: pinnedLookup(address),
       signal: ctx.signal,
+      // The certificate is checked against the URL's host name (SNI too), not the pinned address.
+      ...(ctx.ca === undefined ? {} : { ca: ctx.ca as string | Buffer | Array<string | Buffer> }),
     });
     const connectTimer = setTimeout(() => {
       request.destroy(
@@ -220,16 +226,24 @@ function get(url: URL, address: ResolvedAddress, ctx: FetchContext): Promise<Inc
     });
     request.once('error', (error) => {
       clearTimeout(connectTimer);
+      if (error instanceof DownloadTimeoutError) return reject(error);
+      // A certificate problem will not go away on retry: the URL is at fault, not the network.
+      if (isCertificateError(error)) {
+        return reject(new InvalidParameterError(ctx.parameter, 'the server certificate is not valid for its host.'));
+      }
       reject(
-        error instanceof DownloadTimeoutError
-          ? error
-          : new DownloadTimeoutError(`${ctx.parameter} could not be downloaded: ${networkReason(error)}.`, {
-              cause: error,
-            }),
+        new DownloadTimeoutError(`${ctx.parameter} could not be downloaded: ${networkReason(error)}.`, {
+          cause: error,
+        }),
       );
     });
     request.end();
   });
+}
+
+function isCertificateError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return code.startsWith('ERR_TLS_CERT') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 function networkReason(error: Error): string {

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDocOcrError } from '../../src/contract/errors.js';
-import { safeFetch, type SafeFetchLookup } from '../../src/net/index.js';
+import { ResponseTooLargeError, safeFetch, type SafeFetchLookup } from '../../src/net/index.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -205,6 +207,8 @@ describe('safeFetch: redirects are checked again', () => {
 
 describe('safeFetch: size, status and time limits', () => {
   it('refuses a body whose Content-Length is over the cap', async () => {
+    const error = await safeFetch(server.url('/big'), { maxBytes: 1000, ...allowLoopback }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
     const { code, message } = await refusal(safeFetch(server.url('/big'), { maxBytes: 1000, ...allowLoopback }));
     expect(code).toBe('InvalidParameter');
     expect(message).toMatch(/larger than 1000 bytes/);
@@ -248,5 +252,54 @@ describe('safeFetch: size, status and time limits', () => {
     const pending = safeFetch(server.url('/slow'), { maxBytes: 1000, signal: controller.signal, ...allowLoopback });
     setTimeout(() => controller.abort(reason), 50);
     await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe('safeFetch over https', () => {
+  // A self-signed certificate for images.test only (test/net/fixtures, generated with openssl, valid until 2126).
+  const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+  const cert = fixture('images-test.cert.pem');
+  const tlsServer = https.createServer({ cert, key: fixture('images-test.key.pem') }, (_req, res) =>
+    res.writeHead(200, { 'content-type': 'image/png' }).end(png),
+  );
+  let port = 0;
+
+  beforeAll(async () => {
+    tlsServer.listen(0, '127.0.0.1');
+    await once(tlsServer, 'listening');
+    port = (tlsServer.address() as AddressInfo).port;
+  });
+
+  afterAll(() => {
+    tlsServer.closeAllConnections();
+    tlsServer.close();
+  });
+
+  it('connects to the pinned address and still checks the certificate against the URL host', async () => {
+    const lookup = fakeDns({ 'images.test': ['127.0.0.1'] });
+    const result = await safeFetch(`https://images.test:${port}/id.png`, {
+      maxBytes: 1000,
+      allowHosts: ['images.test'],
+      lookup,
+      ca: cert,
+    });
+    expect(Buffer.from(result.bytes).equals(png)).toBe(true);
+  });
+
+  it('refuses a certificate that does not name the URL host, or is not trusted, as InvalidParameter', async () => {
+    const lookup = fakeDns({ 'other.test': ['127.0.0.1'], 'images.test': ['127.0.0.1'] });
+    const wrongName = safeFetch(`https://other.test:${port}/id.png`, {
+      maxBytes: 1000,
+      allowHosts: ['other.test'],
+      lookup,
+      ca: cert,
+    });
+    expect(await refusal(wrongName)).toMatchObject({ code: 'InvalidParameter', message: /certificate/ });
+    const untrusted = safeFetch(`https://images.test:${port}/id.png`, {
+      maxBytes: 1000,
+      allowHosts: ['images.test'],
+      lookup,
+    });
+    expect(await refusal(untrusted)).toMatchObject({ code: 'InvalidParameter', message: /certificate/ });
   });
 });
