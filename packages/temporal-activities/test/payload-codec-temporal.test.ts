@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './net-helpers.js';
 import { LocalKeyStore, applicationIdFromWorkflowId, createDataConverter } from '../src/crypto/index.js';
 import type { Person } from './fixtures/codec-workflows.js';
 
@@ -18,17 +18,6 @@ const temporalBinary = process.env.TEMPORAL_CLI_PATH ?? join(repoRoot, '.tools/t
 
 const PERSON: Person = { name: 'CHAN TAI MAN CODECPROBE', idNumber: 'Z987654(3)' };
 const CONTROL_MARKER = 'CLEAR-TEXT-CONTROL-7f3a';
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return found;

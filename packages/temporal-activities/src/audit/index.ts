@@ -18,4 +18,5 @@ export {
   type ErasureReport,
 } from './erase-application.js';
 export { GENESIS_HASH, chainEvent, hashEvent, normalizeAuditInput, verifyChain } from './hash-chain.js';
+export { PostgresAuditStore, type PostgresAuditStoreOptions } from './postgres-audit-store.js';
 export { SqliteAuditStore, type SqliteAuditStoreOptions } from './sqlite-audit-store.js';

@@ -1,16 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { toCsv, toJsonLines } from './audit-export.js';
-import type {
-  AuditEvent,
-  AuditEventInput,
-  AuditStore,
-  ChainHead,
-  ChainVerification,
-  ErasureOptions,
-} from './audit-types.js';
-import { erasureEventInput } from './erasure-event.js';
+import { AuditStoreBase, auditTablesSql } from './audit-store-base.js';
+import type { AuditEvent, AuditEventInput, ChainHead, ChainVerification } from './audit-types.js';
 import {
   chainEvent,
   fromStoredRow,
@@ -40,33 +32,19 @@ type EventRow = StoredEventRow & { event_id: string };
  *   deleting the newest events is detected too.
  * Appends run in `BEGIN IMMEDIATE` transactions, so several processes (workers, CLI) can share one file.
  */
-export class SqliteAuditStore implements AuditStore {
+export class SqliteAuditStore extends AuditStoreBase {
   private readonly db: Database.Database;
   private readonly appendTransaction: (input: AuditEventInput) => AuditEvent;
 
   constructor(options: SqliteAuditStoreOptions) {
+    super();
     const path = 'path' in options ? options.path : join(options.dataDir, 'audit.db');
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('synchronous = FULL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS audit_events (
-        application_id TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        event_id TEXT NOT NULL,
-        body TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        PRIMARY KEY (application_id, seq),
-        UNIQUE (application_id, event_id)
-      ) STRICT;
-      CREATE TABLE IF NOT EXISTS audit_heads (
-        application_id TEXT PRIMARY KEY,
-        seq INTEGER NOT NULL,
-        hash TEXT NOT NULL
-      ) STRICT;
-    `);
+    this.db.exec(auditTablesSql(' STRICT'));
     const findByEventId = this.db.prepare<[string, string], EventRow>(
       'SELECT seq, event_id, body, hash FROM audit_events WHERE application_id = ? AND event_id = ?',
     );
@@ -115,23 +93,6 @@ export class SqliteAuditStore implements AuditStore {
 
   async head(applicationId: string): Promise<ChainHead | undefined> {
     return this.headSync(applicationId);
-  }
-
-  async recordErasure(
-    applicationId: string,
-    reason: string,
-    actor: string,
-    options: ErasureOptions = {},
-  ): Promise<AuditEvent> {
-    return this.append(erasureEventInput(applicationId, reason, actor, options));
-  }
-
-  async exportJsonl(applicationId: string): Promise<string> {
-    return toJsonLines(await this.list(applicationId));
-  }
-
-  async exportCsv(applicationId: string): Promise<string> {
-    return toCsv(await this.list(applicationId));
   }
 
   async close(): Promise<void> {
