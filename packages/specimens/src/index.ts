@@ -23,3 +23,4 @@ export {
   type SpecimenRecord,
 } from './generate.js';
 export { makeSamples, sampleSpecs, SAMPLES_SEED, type SampleSpec } from './samples.js';
+export { contactSheetPng } from './contact-sheet.js';
