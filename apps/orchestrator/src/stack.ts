@@ -4,7 +4,9 @@ import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { DocOcrV2Request } from '@dococr/core';
-import type { AuditStore, BlobStore, ImageRef } from '@dococr/temporal-activities';
+import type { AuditStore, BlobStore, DocumentRecogniser, ImageRef } from '@dococr/temporal-activities';
+import { LocalDocOcrEngine } from '@dococr/engine';
+import { SA } from './search-attributes.js';
 import type { OrchestratorConfig } from './config.js';
 import { ensureDevServer, type DevServerHandle } from './temporal/dev-server.js';
 import { installRuntimeLogging } from './temporal/runtime-logging.js';
@@ -25,8 +27,11 @@ export interface StackOptions {
   ui?: boolean;
   /** Run a worker in this process (the embedded default). */
   runWorker?: boolean;
-  /** Override the task queue (tests use a unique one per file). */
+  /** Override the task queues (tests use unique ones per file). */
   taskQueue?: string;
+  ocrTaskQueue?: string;
+  /** The document recogniser; the process-wide local engine by default. */
+  recogniser?: () => Promise<DocumentRecogniser>;
   codecEndpoint?: string;
   pathEnv?: string;
 }
@@ -36,8 +41,10 @@ export interface Stack {
   uiUrl?: string | undefined;
   namespace: string;
   taskQueue: string;
+  ocrTaskQueue: string;
   client: Client;
-  worker?: Worker | undefined;
+  /** The workers running in this process (the workflow queue and the OCR queue), if any. */
+  workers: Worker[];
   blobs: BlobStore;
   audit: AuditStore;
   hashUserId: (merchantUserId: string) => string;
@@ -75,21 +82,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     namespace: config.temporalNamespace,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
-  let worker: Worker | undefined;
-  let workerRun: Promise<void> | undefined;
+  const ocrTaskQueue = options.ocrTaskQueue ?? config.ocrTaskQueue;
+  const workers: Worker[] = [];
+  const runs: Promise<void>[] = [];
   let nativeConnection: NativeConnection | undefined;
   if (options.runWorker ?? true) {
     nativeConnection = await NativeConnection.connect({ address });
-    worker = await createDococrWorker({
-      config,
-      connection: nativeConnection,
-      taskQueue,
-      deps: { blobs: options.blobs, audit: options.audit },
-      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    });
-    workerRun = worker.run().catch((err: unknown) => {
-      logger.error({ err }, 'the worker stopped with an error');
-    });
+    const deps = { blobs: options.blobs, audit: options.audit, recogniser: options.recogniser ?? sharedLocalEngine };
+    const converter = options.dataConverter ? { dataConverter: options.dataConverter } : {};
+    workers.push(await createDococrWorker({ config, connection: nativeConnection, taskQueue, deps, ...converter }));
+    // The OCR step has its own queue and concurrency, so its pool can be scaled apart from the light steps.
+    workers.push(
+      await createDococrWorker({
+        config,
+        connection: nativeConnection,
+        taskQueue: ocrTaskQueue,
+        deps,
+        activitiesOnly: true,
+        ...converter,
+      }),
+    );
+    for (const w of workers) {
+      runs.push(
+        w.run().catch((err: unknown) => {
+          logger.error({ err }, 'a worker stopped with an error');
+        }),
+      );
+    }
   }
   return {
     address,
@@ -97,14 +116,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     namespace: config.temporalNamespace,
     taskQueue,
     client,
-    worker,
+    ocrTaskQueue,
+    workers,
     blobs: options.blobs,
     audit: options.audit,
     hashUserId: options.hashUserId,
     async shutdown() {
       const t0 = Date.now();
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(runs);
       const t1 = Date.now();
       await nativeConnection?.close();
       await connection.close();
@@ -113,6 +133,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger.debug({ workerMs: t1 - t0, connectionsMs: t2 - t1, serverMs: Date.now() - t2 }, 'stack stopped');
     },
   };
+}
+
+let localEngine: LocalDocOcrEngine | undefined;
+
+/** One local engine per process: its OCR models load once, on the first document. */
+export async function sharedLocalEngine(): Promise<DocumentRecogniser> {
+  localEngine ??= new LocalDocOcrEngine();
+  return localEngine;
 }
 
 /** The workflow id of a DocOcrV2 request: derived from MerchantBizId, so a repeated start finds the same run. */
@@ -161,6 +189,7 @@ export async function executeDocOcr(
     requestId: options.requestId ?? randomUUID().toUpperCase(),
     params: requestParams(request, stack.hashUserId),
     image: ref,
+    ocrTaskQueue: stack.ocrTaskQueue,
   };
   try {
     const handle = await stack.client.workflow.start('docOcr', {
@@ -169,6 +198,12 @@ export async function executeDocOcr(
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SA.kind, value: 'docOcr' },
+        { key: SA.docType, value: input.params.docType },
+        { key: SA.userHash, value: input.params.merchantUserHash },
+        ...(input.params.sceneCode ? [{ key: SA.sceneCode, value: input.params.sceneCode }] : []),
+      ],
     });
     const result = (await handle.result()) as DocOcrWorkflowResult;
     return { workflowId, runId: handle.firstExecutionRunId, existing: false, result };

@@ -18,11 +18,27 @@ export interface CreateWorkerOptions {
   dataConverter?: DataConverter;
   /** Override the task queue (tests use a unique one). */
   taskQueue?: string;
+  /** A worker for activities only (the OCR queue): no workflows are bundled. */
+  activitiesOnly?: boolean;
   extra?: Partial<WorkerOptions>;
 }
 
 /** A worker for dococr's workflows and steps on one task queue. */
 export async function createDococrWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const plugin = dococrPlugin({
+    ...options.deps,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
+  if (options.activitiesOnly) {
+    return Worker.create({
+      connection: options.connection,
+      namespace: options.config.temporalNamespace,
+      taskQueue: options.taskQueue ?? options.config.ocrTaskQueue,
+      maxConcurrentActivityTaskExecutions: options.config.maxConcurrentOcrActivities,
+      plugins: [plugin],
+      ...options.extra,
+    });
+  }
   return Worker.create({
     connection: options.connection,
     namespace: options.config.temporalNamespace,

@@ -25,6 +25,7 @@ beforeAll(async () => {
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     taskQueue: `skeleton-${randomBytes(4).toString('hex')}`,
+    ocrTaskQueue: `skeleton-ocr-${randomBytes(4).toString('hex')}`,
   });
 }, 120_000);
 
@@ -124,9 +125,9 @@ describe('docOcr skeleton against a real dev server', () => {
       parameter: 'IdOcrPictureFile',
     });
     const events = await services.audit.list(id);
-    expect(events.map((e) => e.step)).toEqual(['received', 'checkImage', 'decision']);
+    expect(events.map((e) => e.step)).toEqual(['received', 'checkImage', 'recogniseDocument', 'decision']);
     expect(events.every((e) => e.workflowId === run.workflowId && e.runId === run.runId)).toBe(true);
-    await expect(services.audit.verify(id)).resolves.toMatchObject({ ok: true, count: 3 });
+    await expect(services.audit.verify(id)).resolves.toMatchObject({ ok: true, count: 4 });
     const history = await stack.client.workflow.getHandle(run.workflowId).fetchHistory();
     const raw = JSON.stringify(history);
     expect(raw).not.toContain(USER_ID);

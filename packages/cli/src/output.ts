@@ -62,9 +62,16 @@ export function printVerifySummary(
     };
     const fields = Object.entries(ext.ocrIdInfo ?? {});
     if (fields.length > 0) {
-      lines.push(label('Fields'));
+      lines.push(label('Fields').trimEnd());
       const width = Math.max(...fields.map(([k]) => k.length)) + 2;
-      for (const [k, v] of fields) lines.push(`  ${k.padEnd(width)}${v === '' ? paint(out, 2, '(not read)') : v}`);
+      const reserved = new Set(args.docType === '00000001' ? ['province', 'city'] : []);
+      for (const [k, v] of fields) {
+        const shown =
+          v !== ''
+            ? v
+            : paint(out, 2, reserved.has(k) ? '(reserved by the API, always empty)' : '(not read with confidence)');
+        lines.push(`  ${k.padEnd(width)}${shown}`);
+      }
     } else {
       lines.push(`${label('Fields')}${paint(out, 2, 'none returned')}`);
     }

@@ -17,7 +17,10 @@ export function installRuntimeLogging(logger: Logger): void {
     WARN: 'warn',
     ERROR: 'error',
   };
+  // An activities-only worker (the OCR queue) is normal here, not a warning.
+  const expected = new Set(['No workflows registered, not polling for workflow tasks']);
   const forward = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    if (expected.has(message)) level = 'DEBUG';
     const {
       activityType,
       workflowType,

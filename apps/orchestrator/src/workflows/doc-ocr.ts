@@ -1,6 +1,15 @@
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { DocOcrActivities, ImageFacts, ImageRef } from '@dococr/temporal-activities';
-import { auditActivity, checkImageActivity } from '../activity-options.js';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  upsertSearchAttributes,
+  uuid4,
+} from '@temporalio/workflow';
+import { createDocOcrV2Response, spoofInfoNotChecked, type ExtIdInfo, type SubCode } from '@dococr/core/contract';
+import type { DocOcrActivities, ImageFacts, ImageRef, RecognitionResult } from '@dococr/temporal-activities';
+import { auditActivity, checkImageActivity, ocrActivity } from '../activity-options.js';
+import { SA } from '../search-attributes.js';
 
 /** The image-free part of a DocOcrV2 request, as it travels through workflow history. */
 export interface DocOcrRequestParams {
@@ -22,12 +31,14 @@ export interface DocOcrWorkflowInput {
   requestId: string;
   params: DocOcrRequestParams;
   image: ImageRef;
+  /** Task queue of the OCR step; the workflow's own queue when absent. */
+  ocrTaskQueue?: string | undefined;
 }
 
 export interface DocOcrSuccessBody {
   RequestId: string;
-  Code: 'Success';
-  Message: 'success';
+  Code: string;
+  Message: string;
   Result: { TransactionId: string; Passed: 'Y' | 'N'; SubCode: string; ExtIdInfo: string };
 }
 
@@ -39,19 +50,19 @@ export interface DocOcrErrorBody {
   Recommend: string;
 }
 
-/** The workflow's answer: the HTTP status and exact body the DocOcrV2 API would return. */
-export type DocOcrWorkflowResult =
-  | { httpStatus: 200; body: DocOcrSuccessBody; steps: StepRecord[] }
-  | { httpStatus: number; body: DocOcrErrorBody; steps: StepRecord[] };
-
-/** What each step did, for the caller and the audit trail; digests and measurements only, never PII. */
+/** What each step did, for the caller; digests and measurements only, never PII. */
 export interface StepRecord {
   step: string;
   outcome: 'ok' | 'failed' | 'skipped';
   detail?: string;
 }
 
-const activities = proxyActivities<DocOcrActivities>(checkImageActivity);
+/** The workflow's answer: the HTTP status and exact body the DocOcrV2 API would return. */
+export type DocOcrWorkflowResult =
+  | { httpStatus: 200; body: DocOcrSuccessBody; steps: StepRecord[] }
+  | { httpStatus: number; body: DocOcrErrorBody; steps: StepRecord[] };
+
+const light = proxyActivities<DocOcrActivities>(checkImageActivity);
 const audit = proxyActivities<DocOcrActivities>(auditActivity);
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -62,21 +73,38 @@ const STATUS_BY_CODE: Record<string, number> = {
   DownloadTimeout: 401,
 };
 
-function failureOf(err: unknown): ApplicationFailure | undefined {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause;
+function nonRetryableFailure(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
+    return err.cause;
+  }
   return undefined;
 }
 
 /**
+ * Which sub-code a set of step results gives. One precedence everywhere: the wrong document first (nothing else is
+ * meaningful on it), then quality, then spoofing. Every failed check is still recorded in the audit trail.
+ */
+export function decideSubCode(outcome: {
+  docTypeMatched: boolean;
+  qualityPassed?: boolean;
+  spoofFound?: boolean;
+}): SubCode {
+  if (!outcome.docTypeMatched) return '213';
+  if (outcome.qualityPassed === false) return '211';
+  if (outcome.spoofFound === true) return '212';
+  return '200';
+}
+
+/**
  * One DocOcrV2 request to one DocOcrV2 response. Steps run as activities; the response is assembled here,
- * deterministically, from their results. Bad input ends the run with the API's error body rather than a
- * failed workflow, so that the outcome is recorded like any other.
+ * deterministically, from their results. Bad input ends the run with the API's error body rather than a failed
+ * workflow, so that the outcome is recorded like any other.
  */
 export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflowResult> {
   const steps: StepRecord[] = [];
-  const { workflowId } = workflowInfo();
-  const applicationId = input.params.merchantBizId;
-  const { merchantUserHash: _hash, ...flags } = input.params;
+  const { params } = input;
+  const applicationId = params.merchantBizId;
+  const { merchantUserHash: _hash, ...flags } = params;
   await audit.recordEvent({
     applicationId,
     key: 'received',
@@ -85,13 +113,14 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
     inputDigest: input.image.sha256,
     data: { ...flags, requestId: input.requestId, imageSha256: input.image.sha256, imageSize: input.image.size },
   });
+
   let facts: ImageFacts;
   try {
-    facts = await activities.checkImage({ applicationId, image: input.image });
+    facts = await light.checkImage({ applicationId, image: input.image });
     steps.push({ step: 'checkImage', outcome: 'ok', detail: `${facts.mediaType} ${facts.width}x${facts.height}` });
   } catch (err) {
-    const failure = failureOf(err);
-    if (!failure || !failure.nonRetryable) throw err;
+    const failure = nonRetryableFailure(err);
+    if (!failure) throw err;
     const code = failure.type ?? 'InvalidParameter';
     steps.push({ step: 'checkImage', outcome: 'failed', detail: code });
     log.info('image refused', { step: 'checkImage', code });
@@ -108,24 +137,54 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
       steps,
     };
   }
-  const transactionId = `dococr${uuid4().replace(/-/g, '')}`;
-  log.info('document checked', { step: 'assemble', workflowId });
+
+  const ocr = proxyActivities<DocOcrActivities>(ocrActivity(input.ocrTaskQueue));
+  const recognition: RecognitionResult = await ocr.recogniseDocument({
+    applicationId,
+    image: input.image,
+    docType: params.docType,
+    cardSide: params.cardSide,
+    ocr: params.ocr,
+  });
+  steps.push({
+    step: 'recogniseDocument',
+    outcome: recognition.docTypeMatched ? 'ok' : 'failed',
+    detail: recognition.docTypeMatched
+      ? `card coverage ${recognition.card.coverage.toFixed(2)}`
+      : recognition.docTypeReason,
+  });
+
+  const subCode = decideSubCode({ docTypeMatched: recognition.docTypeMatched });
+  const extIdInfo: ExtIdInfo = {};
+  if (recognition.docTypeMatched && params.ocr === 'T' && recognition.ocrIdInfo) {
+    extIdInfo.ocrIdInfo = recognition.ocrIdInfo as unknown as ExtIdInfo['ocrIdInfo'];
+  }
+  // With Spoof=F the API reports spoofResult N and no types. A spoof check that was asked for is not run by this
+  // engine yet; spoofInfo is then left out rather than claiming a finding.
+  if (params.spoof === 'F') extIdInfo.spoofInfo = spoofInfoNotChecked();
+  const notPerformed = [
+    ...(params.idThreshold !== '3' ? ['IdThreshold'] : []),
+    ...(params.spoof === 'T' ? ['Spoof'] : []),
+    ...(params.idFaceQuality === 'T' ? ['IdFaceQuality'] : []),
+  ];
+  const response = createDocOcrV2Response({
+    requestId: input.requestId,
+    transactionId: `dococr${uuid4().replace(/-/g, '')}`,
+    subCode,
+    extIdInfo,
+  });
   await audit.recordEvent({
     applicationId,
     key: 'decision',
     step: 'decision',
-    outcome: 'failed',
-    reasons: ['213'],
-    data: { transactionId },
+    outcome: subCode === '200' ? 'passed' : 'failed',
+    reasons: [subCode, ...notPerformed.map((p) => `${p} requested but not performed by this engine version`)],
+    data: { subCode, passed: response.Result.Passed, transactionId: response.Result.TransactionId, notPerformed },
   });
-  return {
-    httpStatus: 200,
-    body: {
-      RequestId: input.requestId,
-      Code: 'Success',
-      Message: 'success',
-      Result: { TransactionId: transactionId, Passed: 'N', SubCode: '213', ExtIdInfo: '{}' },
-    },
-    steps,
-  };
+  upsertSearchAttributes([
+    { key: SA.subCode, value: subCode },
+    { key: SA.passed, value: response.Result.Passed },
+  ]);
+  log.info('document decided', { step: 'decision', subCode });
+  return { httpStatus: 200, body: response as DocOcrSuccessBody, steps };
 }

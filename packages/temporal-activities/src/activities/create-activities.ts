@@ -1,13 +1,15 @@
 import { createEventActivities } from './event-activities.js';
 import { createImageActivities, type ImageActivityDeps } from './image-activities.js';
+import { createRecogniseActivities, type RecogniseActivityDeps } from './recognise-activities.js';
 
-export type DocOcrActivityDeps = ImageActivityDeps;
+export type DocOcrActivityDeps = ImageActivityDeps & RecogniseActivityDeps;
 
 /** Every dococr activity, bound to its dependencies. Register the result with a worker (or use the plugin). */
 export function createDocOcrActivities(deps: DocOcrActivityDeps) {
   return {
     ...createImageActivities(deps),
     ...createEventActivities(deps),
+    ...createRecogniseActivities(deps),
   };
 }
 
