@@ -28,16 +28,18 @@ export async function contactSheetPng(tileWidth = 400, columns = 3): Promise<Buf
       top: top + tileHeight,
     });
   }
-  return sharp({
-    create: {
-      width: columns * tileWidth,
-      height: rows * (tileHeight + labelHeight),
-      channels: 3,
-      background: '#f4f4f4',
-    },
-  })
-    .composite(layers)
-    // A palette keeps this documentation image small; the samples themselves are full colour.
-    .png({ compressionLevel: 9, palette: true, quality: 90 })
-    .toBuffer();
+  return (
+    sharp({
+      create: {
+        width: columns * tileWidth,
+        height: rows * (tileHeight + labelHeight),
+        channels: 3,
+        background: '#f4f4f4',
+      },
+    })
+      .composite(layers)
+      // A palette keeps this documentation image small; the samples themselves are full colour.
+      .png({ compressionLevel: 9, palette: true, quality: 90 })
+      .toBuffer()
+  );
 }
