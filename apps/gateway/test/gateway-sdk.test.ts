@@ -3,6 +3,7 @@ import {
   BASE_PARAMETERS,
   IMAGE,
   KEY_ID,
+  SDKS,
   sdkDocOcrV2,
   sdkFailure,
   startImageServer,
@@ -98,5 +99,14 @@ describe('the official @alicloud/openapi-client against the gateway', () => {
       sdkDocOcrV2(gateway.port, parameters, { signatureAlgorithm: 'v2', accessKeySecret: 'not-the-secret' }),
     );
     expect(failure.code).toBe('SignatureDoesNotMatch');
+  });
+
+  it.each(SDKS)('works the same with %s: success, and a wrong secret refused', async (sdk) => {
+    const parameters = { ...BASE_PARAMETERS, MerchantBizId: 'biz0004', IdOcrPictureBase64: IMAGE.toString('base64') };
+    const response = await sdkDocOcrV2(gateway.port, parameters, { sdk });
+    expect(response.statusCode).toBe(200);
+    expect(response.body?.result?.passed).toBe('Y');
+    const failure = await sdkFailure(sdkDocOcrV2(gateway.port, parameters, { sdk, accessKeySecret: 'wrong' }));
+    expect([failure.code, failure.statusCode]).toEqual(['SignatureDoesNotMatch', 400]);
   });
 });

@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import OpenApiClient, * as $OpenApi from '@alicloud/openapi-client';
+import OpenApiCore, * as $OpenApiCore from '@alicloud/openapi-core';
 import * as $tea from '@alicloud/tea-typescript';
 import {
   createDocOcrV2Response,
@@ -131,40 +132,60 @@ function clientClass<T>(imported: unknown): T {
 }
 
 /** Calls DocOcrV2 through `@alicloud/openapi-client` 0.4.15 and casts the answer to the SDK's model. */
+export type Sdk = '@alicloud/openapi-client@0.4.15' | '@alicloud/openapi-core@1.0.8';
+export const SDKS: readonly Sdk[] = ['@alicloud/openapi-client@0.4.15', '@alicloud/openapi-core@1.0.8'];
+
+const CALL = {
+  action: 'DocOcrV2',
+  version: '2022-08-09',
+  protocol: 'HTTP',
+  pathname: '/',
+  method: 'POST',
+  authType: 'AK',
+  style: 'RPC',
+  reqBodyType: 'formData',
+  bodyType: 'json',
+};
+
+/**
+ * Calls DocOcrV2 through an official generic client (the older `@alicloud/openapi-client` by default, or the current
+ * `@alicloud/openapi-core`) and casts the answer to the generated SDK's response model.
+ */
 export async function sdkDocOcrV2(
   port: number,
   parameters: Record<string, string>,
-  options: { accessKeyId?: string; accessKeySecret?: string; signatureAlgorithm?: 'v2' } = {},
+  options: { accessKeyId?: string; accessKeySecret?: string; signatureAlgorithm?: 'v2'; sdk?: Sdk } = {},
 ): Promise<DocOcrV2SdkResponse> {
-  const Client = clientClass<typeof OpenApiClient.default>(OpenApiClient);
-  const client = new Client(
-    new $OpenApi.Config({
-      accessKeyId: options.accessKeyId ?? KEY_ID,
-      accessKeySecret: options.accessKeySecret ?? KEY_SECRET,
-      ...(options.signatureAlgorithm ? { signatureAlgorithm: options.signatureAlgorithm } : {}),
-      endpoint: `127.0.0.1:${port}`,
-      protocol: 'HTTP',
-      readTimeout: 10_000,
-      connectTimeout: 5_000,
-    }),
-  );
-  const { IdOcrPictureBase64, ...query } = parameters;
-  const request = new $OpenApi.OpenApiRequest({
-    query,
-    body: IdOcrPictureBase64 === undefined ? {} : { IdOcrPictureBase64 },
-  });
-  const params = new $OpenApi.Params({
-    action: 'DocOcrV2',
-    version: '2022-08-09',
+  const config = {
+    accessKeyId: options.accessKeyId ?? KEY_ID,
+    accessKeySecret: options.accessKeySecret ?? KEY_SECRET,
+    ...(options.signatureAlgorithm ? { signatureAlgorithm: options.signatureAlgorithm } : {}),
+    endpoint: `127.0.0.1:${port}`,
     protocol: 'HTTP',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
-  const raw = await client.callApi(params, request, {} as Parameters<typeof client.callApi>[2]);
+    readTimeout: 10_000,
+    connectTimeout: 5_000,
+  };
+  const { IdOcrPictureBase64, ...query } = parameters;
+  const body = IdOcrPictureBase64 === undefined ? {} : { IdOcrPictureBase64 };
+  let raw: unknown;
+  if (options.sdk === '@alicloud/openapi-core@1.0.8') {
+    const Client = clientClass<typeof OpenApiCore.default>(OpenApiCore);
+    const util = $OpenApiCore.$OpenApiUtil;
+    const client = new Client(new util.Config(config));
+    raw = await client.callApi(
+      new util.Params(CALL),
+      new util.OpenApiRequest({ query, body }),
+      {} as Parameters<typeof client.callApi>[2],
+    );
+  } else {
+    const Client = clientClass<typeof OpenApiClient.default>(OpenApiClient);
+    const client = new Client(new $OpenApi.Config(config));
+    raw = await client.callApi(
+      new $OpenApi.Params(CALL),
+      new $OpenApi.OpenApiRequest({ query, body }),
+      {} as Parameters<typeof client.callApi>[2],
+    );
+  }
   return $tea.cast<DocOcrV2SdkResponse>(raw, new DocOcrV2SdkResponse({}));
 }
 
@@ -177,9 +198,10 @@ export async function sdkFailure(
       throw new Error('expected the SDK call to fail');
     },
     (e: unknown) => e,
-  )) as { code?: string; data?: Record<string, unknown> & { statusCode?: number } };
+  )) as { code?: string; statusCode?: number; data?: Record<string, unknown> & { statusCode?: number } };
   if (isDocOcrError(error)) throw error;
-  return { code: String(error.code), statusCode: Number(error.data?.statusCode), data: error.data ?? {} };
+  const statusCode = Number(error.statusCode ?? error.data?.statusCode);
+  return { code: String(error.code), statusCode, data: error.data ?? {} };
 }
 
 // ---- Hand-signed raw requests, for what the SDK cannot be made to send. ----
