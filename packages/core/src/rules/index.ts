@@ -9,3 +9,5 @@ export * from './mrz-types.js';
 export * from './mrz.js';
 export * from './permit-mrz.js';
 export * from './mrz-repair.js';
+export * from './tw-national-id.js';
+export * from './cn-passport-number.js';
