@@ -1,4 +1,4 @@
-import { assertString, IssueCode, type RuleIssue } from './rule-error.js';
+import { beginCheck, IssueCode, type RuleIssue } from './rule-error.js';
 
 export interface CnPassportNumberResult {
   valid: boolean;
@@ -12,16 +12,11 @@ export interface CnPassportNumberResult {
  * MRZ's protects it). Other letters (diplomatic, service, HK/Macao SAR passports) are not covered.
  */
 export function validateCnPassportNumber(value: string): CnPassportNumberResult {
-  assertString(value, 'value');
-  const lead = value.length - value.trimStart().length;
-  const s = value.trim().toUpperCase();
-  const errors: RuleIssue[] = [];
+  const { lead, s, errors } = beginCheck(value, 'passport number');
   const result: CnPassportNumberResult = { valid: false, errors, normalised: s };
-  if (s === '') {
-    errors.push({ code: IssueCode.Empty, message: 'passport number is empty' });
-  } else if (!/^[GE]/.test(s)) {
+  if (s !== '' && !/^[GE]/.test(s)) {
     errors.push({ code: IssueCode.Format, message: 'ordinary passport numbers start with G or E', position: lead });
-  } else {
+  } else if (s !== '') {
     const letterAllowed = s.startsWith('E');
     for (let i = 1; i < s.length; i++) {
       const ch = s.charAt(i);

@@ -1,6 +1,6 @@
 import { computeCnResidentIdCheckChar } from './check-digits.js';
 import { isRealDate, referenceIso, toIsoDate } from './dates.js';
-import { assertString, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
+import { beginCheck, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
 
 /**
  * First two digits of GB/T 2260 region codes (provinces), plus 81/82/83 used by the residence permits of Hong Kong,
@@ -74,15 +74,9 @@ export interface CnResidentIdResult {
  * @example validateCnResidentId('11010519491231002X').sex // 'F'
  */
 export function validateCnResidentId(id: string, opts: CnResidentIdOptions = {}): CnResidentIdResult {
-  assertString(id, 'id');
-  const lead = id.length - id.trimStart().length;
-  const s = id.trim().toUpperCase();
-  const errors: RuleIssue[] = [];
+  const { lead, s, errors } = beginCheck(id, 'ID number');
   const result: CnResidentIdResult = { valid: false, errors, normalised: s };
-  if (s === '') {
-    errors.push({ code: IssueCode.Empty, message: 'ID number is empty' });
-    return result;
-  }
+  if (s === '') return result;
   const legacy = s.length === 15 && opts.allowLegacy15 === true;
   if (s.length !== 18 && !legacy) {
     errors.push({

@@ -1,5 +1,5 @@
 import { computeHkidCheckDigit } from './check-digits.js';
-import { assertString, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
+import { assertString, beginCheck, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
 
 export interface HkidResult {
   valid: boolean;
@@ -21,15 +21,9 @@ const HKID_SHAPE = /^([A-Z]{1,2})(\d{6})\s*(?:\(([0-9A-Z])\)|\[([0-9A-Z])\]|([0-
  * Positions index the input as given.
  */
 export function validateHkid(id: string): HkidResult {
-  assertString(id, 'id');
-  const lead = id.length - id.trimStart().length;
-  const s = id.trim().toUpperCase();
-  const errors: RuleIssue[] = [];
+  const { lead, s, errors } = beginCheck(id, 'HKID');
   const result: HkidResult = { valid: false, errors };
-  if (s === '') {
-    errors.push({ code: IssueCode.Empty, message: 'HKID is empty' });
-    return result;
-  }
+  if (s === '') return result;
   const m = HKID_SHAPE.exec(s);
   if (!m) {
     errors.push(...describeShape(s, lead));

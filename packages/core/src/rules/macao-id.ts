@@ -1,4 +1,4 @@
-import { assertString, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
+import { assertString, beginCheck, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
 
 export interface MacaoIdResult {
   valid: boolean;
@@ -23,15 +23,9 @@ const MACAO_SHAPE = /^([157])\/?(\d{6})\s*(?:\((\d)\)|\[(\d)\]|\/(\d)|(\d))$/;
  * check digit. The check digit itself is NOT verified (`checkDigitUnverified: true`): its rule is not public.
  */
 export function validateMacaoId(id: string): MacaoIdResult {
-  assertString(id, 'id');
-  const lead = id.length - id.trimStart().length;
-  const s = id.trim();
-  const errors: RuleIssue[] = [];
+  const { lead, s, errors } = beginCheck(id, 'Macao ID');
   const result: MacaoIdResult = { valid: false, errors, checkDigitUnverified: true };
-  if (s === '') {
-    errors.push({ code: IssueCode.Empty, message: 'Macao ID is empty' });
-    return result;
-  }
+  if (s === '') return result;
   const m = MACAO_SHAPE.exec(s);
   if (m) {
     result.number = m[1]! + m[2]!;

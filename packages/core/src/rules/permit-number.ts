@@ -1,4 +1,4 @@
-import { assertString, describe, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
+import { beginCheck, describe, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
 
 export const PermitKind = {
   /** 往来港澳通行证, Exit-Entry Permit for travelling to and from Hong Kong and Macao (mainland residents). */
@@ -38,15 +38,9 @@ export function validatePermitNumber(kind: PermitKind, value: string): PermitNum
   if (!Object.values(PermitKind).includes(kind)) {
     throw new RuleError(RuleErrorCode.InvalidInput, `unknown permit kind: ${describe(kind)} ${String(kind)}`);
   }
-  assertString(value, 'value');
-  const lead = value.length - value.trimStart().length;
-  const s = value.trim().toUpperCase();
-  const errors: RuleIssue[] = [];
+  const { lead, s, errors } = beginCheck(value, 'permit number');
   const result: PermitNumberResult = { valid: false, errors, kind, normalised: s, unconfirmed: [] };
-  if (s === '') {
-    errors.push({ code: IssueCode.Empty, message: 'permit number is empty' });
-    return result;
-  }
+  if (s === '') return result;
   switch (kind) {
     case PermitKind.ExitEntryHkMacao: {
       if (/^C[A-Z]\d{7}$/.test(s)) {

@@ -57,3 +57,14 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/**
+ * Common start of the string validators: type check, trim (positions still count from the input as given via
+ * `lead`), upper case, and the EMPTY issue for a blank string.
+ */
+export function beginCheck(value: unknown, what: string): { lead: number; s: string; errors: RuleIssue[] } {
+  assertString(value, what);
+  const lead = value.length - value.trimStart().length;
+  const s = value.trim().toUpperCase();
+  return { lead, s, errors: s === '' ? [{ code: IssueCode.Empty, message: `${what} is empty` }] : [] };
+}

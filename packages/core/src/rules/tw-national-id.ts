@@ -1,4 +1,4 @@
-import { assertString, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
+import { assertString, beginCheck, IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
 
 /**
  * Two-digit values of the leading letter of a Taiwan ID (by issuing area). Not alphabetical: I, O, W-Z were added
@@ -36,15 +36,9 @@ export function computeTwNationalIdCheckDigit(first9: string): string {
  * @example validateTwNationalId('A123456789').valid // true
  */
 export function validateTwNationalId(id: string): TwNationalIdResult {
-  assertString(id, 'id');
-  const lead = id.length - id.trimStart().length;
-  const s = id.trim().toUpperCase();
-  const errors: RuleIssue[] = [];
+  const { lead, s, errors } = beginCheck(id, 'ID');
   const result: TwNationalIdResult = { valid: false, errors, normalised: s };
-  if (s === '') {
-    errors.push({ code: IssueCode.Empty, message: 'ID is empty' });
-    return result;
-  }
+  if (s === '') return result;
   if (s.length !== 10) errors.push({ code: IssueCode.Length, message: `ID has ${s.length} characters, expected 10` });
   if (!/^[A-Z]/.test(s)) errors.push({ code: IssueCode.Format, message: 'ID starts with a letter', position: lead });
   for (let i = 1; i < Math.min(s.length, 10); i++) {
