@@ -26,8 +26,19 @@ export interface CaptureOptions {
   cameraExif?: boolean;
 }
 
+/** How the image file was written: what a forensic or quality check may look at. */
+export interface Encoding {
+  /** JPEG quality, absent for PNG. */
+  jpegQuality?: number;
+  /** Gaussian blur applied to the whole image (conditions or a spoof's softness), absent when none. */
+  blurSigma?: number;
+  /** Camera-like EXIF (Make 'dococr', Model 'specimen camera') present. */
+  cameraExif: boolean;
+}
+
 export interface CaptureResult {
   data: Buffer;
+  encoding: Encoding;
   width: number;
   height: number;
   format: ImageFormat;
@@ -195,9 +206,15 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
     quality = rng.int(12, 40);
     applied.push({ type: 'jpeg', params: { quality } });
   }
+  const encoding: Encoding = { cameraExif: false };
+  if (blur && blur >= 0.3) encoding.blurSigma = blur;
   if (format === 'jpeg') {
     pipeline = pipeline.jpeg({ quality, chromaSubsampling: '4:2:0' });
-    if (o.cameraExif) pipeline = pipeline.withExif({ IFD0: { Make: 'dococr', Model: 'specimen camera' } });
+    encoding.jpegQuality = quality;
+    if (o.cameraExif) {
+      pipeline = pipeline.withExif({ IFD0: { Make: 'dococr', Model: 'specimen camera' } });
+      encoding.cameraExif = true;
+    }
   } else {
     pipeline = pipeline.png({ compressionLevel: 6 });
   }
@@ -206,6 +223,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   applied.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   return {
     data,
+    encoding,
     width: outW,
     height: outH,
     format,

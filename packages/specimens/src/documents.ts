@@ -37,7 +37,8 @@ import {
   COMMUNITIES,
   ETHNICITIES,
   EXIT_ENTRY_AUTHORITY,
-  LATIN_GIVEN_NAMES,
+  LATIN_GIVEN_NAMES_F,
+  LATIN_GIVEN_NAMES_M,
   LATIN_SURNAMES,
   PASSPORT_COUNTRIES,
   PLACES_OF_BIRTH,
@@ -84,9 +85,8 @@ function passport(rng: Prng, withError: boolean): DocumentContent {
     given = p.given;
   } else {
     surname = rng.pick(LATIN_SURNAMES);
-    given = rng.chance(0.4)
-      ? `${rng.pick(LATIN_GIVEN_NAMES)} ${rng.pick(LATIN_GIVEN_NAMES)}`
-      : rng.pick(LATIN_GIVEN_NAMES);
+    const names = sex === 'F' ? LATIN_GIVEN_NAMES_F : LATIN_GIVEN_NAMES_M;
+    given = rng.chance(0.4) ? `${rng.pick(names)} ${rng.pick(names)}` : rng.pick(names);
   }
   const birth = randomDate(rng, 1950, 2006);
   const issue = randomDate(rng, 2017, 2025);
@@ -225,7 +225,7 @@ interface PermitPerson {
   expiry: Ymd;
 }
 
-function permitPerson(rng: Prng, english: 'pinyin' | 'hongKong'): PermitPerson {
+function permitPerson(rng: Prng, english: 'pinyin' | 'hongKong' | 'macao'): PermitPerson {
   const name = randomChineseName(rng);
   const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
   const birth = randomDate(rng, 1950, 2006);
@@ -236,7 +236,7 @@ function permitPerson(rng: Prng, english: 'pinyin' | 'hongKong'): PermitPerson {
     const p = pinyinName(name);
     englishName = `${p.surname} ${p.given}`;
   } else {
-    const h = hongKongName(name);
+    const h = english === 'macao' ? macaoName(name) : hongKongName(name);
     englishName = `${h.surname} ${h.given.join(' ')}`;
   }
   return {
@@ -299,8 +299,10 @@ function exitEntryPermit(rng: Prng, withError: boolean): DocumentContent {
 }
 
 function mainlandPermitHkMacao(rng: Prng): DocumentContent {
-  const p = permitPerson(rng, 'hongKong');
-  const number = `${rng.chance(0.7) ? 'H' : 'M'}${rng.digits(8)}`;
+  // H numbers belong to Hong Kong residents (HK spelling), M numbers to Macao residents (Macao spelling).
+  const fromMacao = rng.chance(0.3);
+  const p = permitPerson(rng, fromMacao ? 'macao' : 'hongKong');
+  const number = `${fromMacao ? 'M' : 'H'}${rng.digits(8)}`;
   const renewal = String(rng.int(0, 3)).padStart(2, '0');
   return {
     kind: SpecimenKind.MainlandPermitHkMacao,

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SpoofType, type CardSide, type DocType } from '@dococr/core';
+import { CardSide, IMAGE_REQUIREMENTS, SpoofType, type DocType } from '@dococr/core';
 import type { BackgroundStyle } from './background.js';
-import { captureCard, type ImageFormat, type SceneEffect } from './capture.js';
+import { captureCard, type Encoding, type ImageFormat, type SceneEffect } from './capture.js';
 import { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
 import { faceCount, type PortraitSource } from './faces.js';
 import { cardSideOf, kindFor, SPECIMEN_KINDS } from './layouts.js';
@@ -67,6 +67,7 @@ export interface SpecimenRecord {
   width: number;
   height: number;
   format: ImageFormat;
+  encoding: Encoding;
   /** ExtIdInfo the engine should return (spoofInfo as when Spoof=T is requested). */
   groundTruth: {
     ocrIdInfo: Record<string, string>;
@@ -125,6 +126,16 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
 
   const width = options.width ?? 640;
   const height = options.height ?? 480;
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < IMAGE_REQUIREMENTS.minSide || v > IMAGE_REQUIREMENTS.maxSide) {
+      throw new RangeError(
+        `${name} must be a whole number from ${IMAGE_REQUIREMENTS.minSide} to ${IMAGE_REQUIREMENTS.maxSide}`,
+      );
+    }
+  }
   const captureRng = rng.fork('capture');
   let data: Buffer;
   let corners: Corners;
@@ -132,6 +143,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
   let outH: number;
   let format: ImageFormat = options.format ?? 'jpeg';
   let applied: AppliedCondition[] = [];
+  let encoding: Encoding = { cameraExif: false };
   if (spoof === SpoofType.Shortcut) {
     const p = screenshotParams(spoofRng, options.screen);
     spoofParams = { ...p };
@@ -179,6 +191,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     outH = shot.height;
     format = shot.format;
     applied = shot.conditions;
+    encoding = shot.encoding;
   }
   const spoofTypes = spoof ? [spoof] : [];
   return {
@@ -190,6 +203,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     width: outW,
     height: outH,
     format,
+    encoding,
     groundTruth: {
       ocrIdInfo: doc.ocrIdInfo,
       spoofInfo: { spoofResult: spoof ? 'Y' : 'N', spoofType: spoofTypes },
@@ -269,7 +283,8 @@ export interface GenerateOptions {
   seed: number | string;
   count: number;
   docTypes?: readonly DocType[];
-  sides?: readonly SpecimenSide[];
+  /** 'face' / 'emblem', or the API's CardSide values. */
+  sides?: readonly (SpecimenSide | CardSide)[];
   /** Only scenarios whose conditions are all in this list (clean ones always qualify). */
   conditions?: readonly ConditionType[];
   /** Only these spoof types; [] for genuine documents only. */
@@ -329,10 +344,11 @@ const ext = (f: ImageFormat): string => (f === 'png' ? 'png' : 'jpg');
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   if (!Number.isInteger(options.count) || options.count < 0) throw new RangeError('count must be a whole number');
+  const sides = options.sides?.map((s) => (s === 'emblem' || s === CardSide.NationalEmblem ? 'emblem' : 'face'));
   const kinds = SPECIMEN_KINDS.filter(
     (k) =>
       (!options.docTypes || options.docTypes.includes(TEMPLATES[k].docType)) &&
-      (!options.sides || options.sides.includes(TEMPLATES[k].side)),
+      (!sides || sides.includes(TEMPLATES[k].side)),
   );
   if (kinds.length === 0) throw new RangeError('no DocType/side matches the filters');
   const plan = planFor(options);

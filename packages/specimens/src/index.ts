@@ -3,7 +3,14 @@ export { Prng, hashString } from './prng.js';
 export { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
 export { renderCard, type RawImage, type RenderCardOptions } from './render-card.js';
 export { layoutFor, kindFor, cardSideOf, docTypeSides, SPECIMEN_KINDS } from './layouts.js';
-export { captureCard, rotatePoint, type CaptureOptions, type CaptureResult, type ImageFormat } from './capture.js';
+export {
+  captureCard,
+  rotatePoint,
+  type CaptureOptions,
+  type CaptureResult,
+  type Encoding,
+  type ImageFormat,
+} from './capture.js';
 export { homographyFromPoints, applyHomography, invertHomography, warpOnto, type Homography } from './warp.js';
 export { missingFonts, Font } from './fonts.js';
 export { faceImages, faceCount, type PortraitSource } from './faces.js';

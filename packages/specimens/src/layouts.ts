@@ -35,6 +35,7 @@ export function layoutFor(docType: DocType, side: SpecimenSide | CardSide = 'fac
   for (const [name, f] of Object.entries(t.fields)) fields[name] = copyRect(f);
   const layout: CardLayout = { width: t.width, height: t.height, fields };
   if (t.portrait) layout.portrait = copyRect(t.portrait);
+  if (t.ghostPortrait) layout.secondaryPortrait = copyRect(t.ghostPortrait);
   if (t.mrz) {
     const { x, y, w, h, lines, charsPerLine } = t.mrz;
     layout.mrz = { x, y, w, h, lines, charsPerLine };

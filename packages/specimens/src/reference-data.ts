@@ -96,25 +96,29 @@ export const LATIN_SURNAMES: readonly string[] = [
   'VAN DER BERG',
   'MACDONALD',
 ];
-export const LATIN_GIVEN_NAMES: readonly string[] = [
+export const LATIN_GIVEN_NAMES_F: readonly string[] = [
   'ANNA',
   'MARIA',
+  'SOPHIE',
+  'EMMA',
+  'CHLOE',
+  'ELENA',
+  'MEI',
+  'ISABELLE',
+  'NORA',
+  'CLAIRE',
+];
+export const LATIN_GIVEN_NAMES_M: readonly string[] = [
   'JOHN',
   'PETER',
-  'SOPHIE',
   'LUCAS',
-  'EMMA',
   'OLIVER',
-  'CHLOE',
   'HUGO',
-  'ELENA',
   'DAVID',
-  'MEI',
   'KENJI',
-  'ISABELLE',
   'THOMAS',
-  'NORA',
   'SAMUEL',
+  'ERIK',
 ];
 export const PLACES_OF_BIRTH: readonly string[] = [
   'ZENITH',

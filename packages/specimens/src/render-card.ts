@@ -99,6 +99,12 @@ export async function renderCard(doc: DocumentContent, options: RenderCardOption
     svg += doc.kind === 'cn-id-face' && name === 'birthDate' ? cnBirthSvg(field, value) : fieldSvg(field, value);
   }
   if (doc.mrz) svg += mrzSvg(t, doc.mrz);
+  if (t.numberWindow && doc.printed.idNumber) {
+    const w = t.numberWindow;
+    // The 2018 card shows the number's digits, without the check digit, in its transparent window.
+    const digits = doc.printed.idNumber.replace(/\(.*$/, '');
+    svg += `<text x="${w.x + w.w / 2}" y="${w.y + w.h * 0.62}" font-family="${Font.Latin}" font-size="${Math.round(w.h * 0.3)}" fill="#7d8f96" text-anchor="middle" opacity="0.8">${escapeXml(digits)}</text>`;
+  }
   svg += '</svg>';
   const layers: OverlayOptions[] = [{ input: Buffer.from(svg), left: 0, top: 0 }];
   const source = options.portrait ?? { kind: 'face', index: 0 };

@@ -44,6 +44,8 @@ export interface CardLayout {
   height: number;
   fields: Record<string, Rect>;
   portrait?: Rect;
+  /** A second, smaller copy of the portrait (HKID ghost image): a face detector may find two faces. */
+  secondaryPortrait?: Rect;
   mrz?: MrzLayout;
 }
 

@@ -27,6 +27,8 @@ export interface CardTemplate {
   /** A faint second copy of the portrait (the HKID's ghost / stereo-laser image). */
   ghostPortrait?: Rect;
   mrz?: MrzLayout & { fontSize: number };
+  /** The 2018 HKID's transparent window, which shows the card number again. */
+  numberWindow?: Rect;
   /** Static SVG drawn once per kind: background, guilloche, titles, labels, SPECIMEN marks. */
   statics: string;
 }
@@ -173,6 +175,7 @@ function hkid(edition: 2003 | 2018): CardTemplate {
     },
     portrait: edition === 2003 ? { x: 590, y: 150, w: 200, h: 250 } : { x: 40, y: 190, w: 210, h: 262 },
     ghostPortrait: edition === 2003 ? { x: 50, y: 330, w: 110, h: 136 } : { x: 690, y: 250, w: 110, h: 136 },
+    ...(edition === 2018 ? { numberWindow: { x: 700, y: 95, w: 120, h: 105 } } : {}),
     statics,
   };
 }
