@@ -1,38 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteAuditStore } from '../src/audit/sqlite-audit-store.js';
+import { prepareChildScript, runConcurrently } from './process-harness.js';
 
-const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(packageDir, '../..');
-
-/**
- * Several OS processes appending to one SQLite file is what a machine with several workers and the CLI does; threads
- * in one process would not exercise SQLite's locking. The children run the audit module transpiled from its sources.
- */
-describe('SqliteAuditStore across processes', () => {
-  let workDir: string;
-
-  beforeAll(() => {
-    workDir = mkdtempSync(join(tmpdir(), 'dococr-audit-procs-'));
-    const out = join(workDir, 'audit');
-    mkdirSync(out);
-    const srcDir = join(packageDir, 'src', 'audit');
-    for (const name of readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
-      const { outputText } = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-      });
-      writeFileSync(join(out, name.replace(/\.ts$/, '.js')), outputText);
-    }
-    writeFileSync(join(workDir, 'package.json'), '{"type":"module"}');
-    symlinkSync(join(repoRoot, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-    writeFileSync(
-      join(workDir, 'append.js'),
-      `import { SqliteAuditStore } from './audit/sqlite-audit-store.js';
+const APPEND_SCRIPT = `import { SqliteAuditStore } from './src/audit/sqlite-audit-store.js';
 const [dbPath, worker, count] = process.argv.slice(2);
 const store = new SqliteAuditStore({ path: dbPath });
 for (let i = 0; i < Number(count); i++) {
@@ -44,8 +16,13 @@ for (let i = 0; i < Number(count); i++) {
   }
 }
 await store.close();
-`,
-    );
+`;
+
+describe('SqliteAuditStore across processes', () => {
+  let workDir: string;
+
+  beforeAll(() => {
+    workDir = prepareChildScript(['audit'], APPEND_SCRIPT);
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -54,24 +31,11 @@ await store.close();
     await new SqliteAuditStore({ path: dbPath }).close();
     const processes = 4;
     const perProcess = 25;
-    const exits = await Promise.all(
-      Array.from({ length: processes }, (_, worker) => {
-        const child = spawn(
-          process.execPath,
-          [join(workDir, 'append.js'), dbPath, String(worker), String(perProcess)],
-          {
-            cwd: workDir,
-            stdio: ['ignore', 'ignore', 'pipe'],
-          },
-        );
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        return new Promise<{ code: number | null; stderr: string }>((done) =>
-          child.on('close', (code) => done({ code, stderr })),
-        );
-      }),
+    const results = await runConcurrently(
+      workDir,
+      Array.from({ length: processes }, (_, worker) => [dbPath, String(worker), String(perProcess)]),
     );
-    expect(exits).toEqual(Array.from({ length: processes }, () => ({ code: 0, stderr: '' })));
+    expect(results).toEqual(Array.from({ length: processes }, () => ({ code: 0, stdout: '', stderr: '' })));
 
     const store = new SqliteAuditStore({ path: dbPath });
     try {

@@ -1,5 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createFileExclusive, writeFileAtomic } from './atomic-file.js';
@@ -257,8 +267,16 @@ export class LocalKeyStore implements KeyStore {
       const match = MASTER_FILE.exec(name);
       if (match === null || this.masterKeys.has(match[1]!)) continue;
       const path = join(this.keysDir, name);
-      assertOwnerOnly(path);
-      const file = JSON.parse(readFileSync(path, 'utf8')) as MasterKeyFile;
+      let text: string;
+      try {
+        assertOwnerOnly(path);
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        // A spare key removed by the loser of a first-run race between our readdir and this read.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      const file = JSON.parse(text) as MasterKeyFile;
       const key = Buffer.from(file.key, 'base64');
       if (file.id !== match[1] || key.length !== 32) throw new DecryptionError(`master key file ${path} is malformed`);
       this.masterKeys.set(file.id, { key, createdAt: file.createdAt });
@@ -269,8 +287,11 @@ export class LocalKeyStore implements KeyStore {
     const created = this.writeMasterKey();
     if (createFileExclusive(join(this.keysDir, ACTIVE_FILE), `${created.id}\n`)) {
       this.logger?.info({ masterKeyId: created.id, keysDir: this.keysDir }, 'generated master key');
+      return;
     }
-    // Otherwise another process won the first-run race; its key is active and ours stays as an unused spare.
+    // Another process won the first-run race and its key is active; ours never encrypted anything.
+    rmSync(join(this.keysDir, `master-${created.id}.json`), { force: true });
+    this.masterKeys.delete(created.id);
   }
 
   private writeMasterKey(): { id: string; createdAt: string } {
