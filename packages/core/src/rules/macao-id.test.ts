@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatMacaoId, validateMacaoId } from './macao-id.js';
+import { parseMrz } from './mrz.js';
 import { RuleError } from './rule-error.js';
 
 describe('validateMacaoId', () => {
@@ -24,6 +25,28 @@ describe('validateMacaoId', () => {
     expect(validateMacaoId('1234567').errors[0]!.code).toBe('FORMAT');
     expect(validateMacaoId('1234567(A)').errors[0]!.code).toBe('FORMAT');
     expect(validateMacaoId('').errors[0]!.code).toBe('EMPTY');
+  });
+
+  it('confirms the check digit against the MRZ copy of the number (PassportEye 100_id-mac.jpg, transcribed here)', () => {
+    // Back of a Macao non-permanent resident card, pre-2013 design; all ICAO check digits pass.
+    const mrz = parseMrz(
+      ['I<MAC12281507<0<<<<<<<<0212300', '6106225M1212307<<<<<<<<<<<<<<6', 'CHONG<<KA<KEONG<<<<<<<<<<<<<<<'],
+      { referenceDate: '2026-11-26' },
+    );
+    expect(mrz).toMatchObject({ valid: true, format: 'TD1' });
+    expect(mrz.fields).toMatchObject({
+      issuingState: 'MAC',
+      documentNumber: '12281507',
+      surname: 'CHONG',
+      givenNames: 'KA KEONG',
+    });
+    const ok = validateMacaoId('1228150(7)', { mrzDocumentNumber: mrz.fields.documentNumber });
+    expect(ok).toMatchObject({ valid: true, checkDigitUnverified: false });
+    expect(validateMacaoId('1228150(3)', { mrzDocumentNumber: '12281507' }).errors).toEqual([
+      expect.objectContaining({ code: 'CHECK_DIGIT', position: 8 }),
+    ]);
+    expect(validateMacaoId('1228151(7)', { mrzDocumentNumber: '12281507' }).errors[0]!.code).toBe('FORMAT');
+    expect(() => validateMacaoId('1228150(7)', { mrzDocumentNumber: 5 as unknown as string })).toThrow(RuleError);
   });
 
   it('round-trips generated numbers', () => {

@@ -7,10 +7,11 @@ export interface MacaoIdResult {
   number?: string;
   checkDigit?: string;
   /**
-   * Always true: no published check-digit rule for the Macao BIR was found (see notes/chinese-documents.md §4;
-   * public validators such as Hutool's only check the shape), so `valid` means "well-formed", not "genuine".
+   * True unless `mrzDocumentNumber` confirmed the check digit: no published check-digit rule for the Macao BIR was
+   * found (notes/chinese-documents.md §4; public validators such as Hutool's only check the shape), so without the
+   * MRZ `valid` means "well-formed", not "genuine".
    */
-  checkDigitUnverified: true;
+  checkDigitUnverified: boolean;
   /** 'XNNNNNN(Y)' */
   formatted?: string;
 }
@@ -18,11 +19,23 @@ export interface MacaoIdResult {
 // Smart cards print 'XNNNNNN(Y)'; older cards '/' separated 'X/NNNNNN/Y'. Leading digit 1, 5 or 7.
 const MACAO_SHAPE = /^([157])\/?(\d{6})\s*(?:\((\d)\)|\[(\d)\]|\/(\d)|(\d))$/;
 
+export interface MacaoIdOptions {
+  /**
+   * The document number read from the card's TD1 MRZ, when it has one. The one MRZ-bearing card seen (PassportEye
+   * test image '100_id-mac', a non-permanent resident card of the pre-2013 design) carries the BIR number followed
+   * by its check digit as the ICAO document number ('12281507' for 1228150(7)), protected by an ICAO check digit.
+   * Given a parsed MRZ whose check digits pass, an equal number confirms the printed check digit; a different one is
+   * an error. Whether current cards all carry that MRZ is not confirmed.
+   */
+  mrzDocumentNumber?: string;
+}
+
 /**
  * Checks the shape of a Macao resident ID number: 1, 5 or 7, six digits, and a bracketed (or '/'-separated, or bare)
- * check digit. The check digit itself is NOT verified (`checkDigitUnverified: true`): its rule is not public.
+ * check digit. The check digit itself is NOT verified (`checkDigitUnverified: true`): its rule is not public, unless
+ * the MRZ's copy of the number is passed to compare against.
  */
-export function validateMacaoId(id: string): MacaoIdResult {
+export function validateMacaoId(id: string, opts: MacaoIdOptions = {}): MacaoIdResult {
   const { lead, s, errors } = beginCheck(id, 'Macao ID');
   const result: MacaoIdResult = { valid: false, errors, checkDigitUnverified: true };
   if (s === '') return result;
@@ -31,7 +44,21 @@ export function validateMacaoId(id: string): MacaoIdResult {
     result.number = m[1]! + m[2]!;
     result.checkDigit = (m[3] ?? m[4] ?? m[5] ?? m[6])!;
     result.formatted = `${result.number}(${result.checkDigit})`;
-    result.valid = true;
+    if (opts.mrzDocumentNumber !== undefined) {
+      assertString(opts.mrzDocumentNumber, 'mrzDocumentNumber');
+      const mrz = opts.mrzDocumentNumber.replace(/</g, '').trim();
+      if (mrz === result.number + result.checkDigit) {
+        result.checkDigitUnverified = false;
+      } else {
+        const sameNumber = mrz.slice(0, 7) === result.number;
+        errors.push({
+          code: sameNumber ? IssueCode.CheckDigit : IssueCode.Format,
+          message: `the MRZ carries '${mrz}', the card '${result.number}${result.checkDigit}'`,
+          position: lead + (sameNumber ? s.length - (m[6] === undefined ? 2 : 1) : 0),
+        });
+      }
+    }
+    result.valid = errors.length === 0;
     return result;
   }
   if (!/^[157]/.test(s)) {
