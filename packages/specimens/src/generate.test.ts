@@ -144,6 +144,31 @@ describe('ground truth', () => {
   });
 });
 
+describe('filters', () => {
+  it('keeps to the DocTypes, sides, conditions and spoofs asked for', async () => {
+    const { entries, meta } = await generate({
+      seed: 'f',
+      count: 12,
+      docTypes: ['00000001'],
+      sides: ['OCR_ID_NATIONAL_EMBLEM'],
+      conditions: ['blur'],
+      spoofs: [],
+      deliberateErrors: false,
+    });
+    expect(meta.kinds).toEqual(['cn-id-emblem']);
+    for (const e of entries) {
+      expect(e.side).toBe('emblem');
+      expect(e.spoofTypes).toEqual([]);
+      expect(e.conditions.every((c) => c.type === 'blur')).toBe(true);
+    }
+    expect(Object.keys(meta.plannedShares).sort()).toEqual(['blur', 'clean', 'no-face']);
+    await expect(generate({ seed: 1, count: 1, docTypes: ['01000000'], sides: ['emblem'] })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(renderSpecimen({ seed: 1, width: 100 })).rejects.toThrow(RangeError);
+  });
+});
+
 describe('determinism', () => {
   it('gives byte-identical images for the same seed and options', async () => {
     const opts = { seed: 'same', kind: 'hkid-2018' as const, conditions: ['perspective', 'noise', 'glare'] as const };

@@ -164,7 +164,8 @@ function hkid(edition: 2003 | 2018): CardTemplate {
     ...ID1,
     fields: {
       name: f(left, 92, 330, 44, { font: Font.SerifTc, size: 36 }),
-      englishName: latin(left, 140, 520, 36, 27),
+      // The 2018 card's transparent window starts at x = 700.
+      englishName: latin(left, 140, edition === 2003 ? 520 : 400, 36, 27),
       nameCode: latin(col, 200, 330),
       birthDate: latin(col, 268, 200, 36, 28),
       sex: f(col + 250, 268, 100, 36, { font: Font.SansTc, size: 28 }),
