@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import {
   applicationIdFromWorkflowId,
-  createDataConverter,
+  EncryptionCodec,
   LocalBlobStore,
   LocalKeyStore,
   SqliteAuditStore,
@@ -27,6 +27,8 @@ export interface LocalServices {
   blobs: BlobStore;
   audit: AuditStore;
   dataConverter: DataConverter;
+  /** The payload codec of the data converter, for the Web UI's codec endpoint. */
+  codec: PayloadCodec;
   /** Salted hash of MerchantUserId for search attributes and history; the salt never leaves the data folder. */
   hashUserId: (merchantUserId: string) => string;
 }
@@ -47,13 +49,13 @@ export function openLocalServices(config: OrchestratorConfig, logger?: Logger): 
   const keyStore = LocalKeyStore.open({ dataDir: config.dataDir, ...(logger ? { logger } : {}) });
   const blobs = new LocalBlobStore({ dataDir: config.dataDir, keyStore });
   const salt = loadOrCreateSalt(config.dataDir);
+  const codec = new EncryptionCodec(keyStore, { applicationIdOf: applicationIdFromWorkflowId(APPLICATION_ID_PATTERN) });
   return {
     keyStore,
     blobs,
     audit: new SqliteAuditStore({ dataDir: config.dataDir }),
-    dataConverter: createDataConverter(keyStore, {
-      applicationIdOf: applicationIdFromWorkflowId(APPLICATION_ID_PATTERN),
-    }),
+    codec,
+    dataConverter: { payloadCodecs: [codec] },
     hashUserId: (id) => createHmac('sha256', salt).update(id, 'utf8').digest('hex').slice(0, 32),
   };
 }

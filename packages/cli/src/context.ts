@@ -30,7 +30,12 @@ export function createContext(options: { verbose?: boolean } = {}): CliContext {
 export async function openStack(
   ctx: CliContext,
   options: { ui?: boolean; runWorker?: boolean; codecEndpoint?: string },
-): Promise<{ orchestrator: typeof Orchestrator; stack: Stack; config: OrchestratorConfig }> {
+): Promise<{
+  orchestrator: typeof Orchestrator;
+  stack: Stack;
+  config: OrchestratorConfig;
+  services: Orchestrator.LocalServices;
+}> {
   const orchestrator = await import('@dococr/orchestrator');
   const config = orchestrator.orchestratorConfigFromEnv(ctx.env, ctx.verbose ? { logLevel: 'debug' } : {});
   const logger = orchestrator.createLogger({
@@ -50,5 +55,5 @@ export async function openStack(
     ...(options.codecEndpoint ? { codecEndpoint: options.codecEndpoint } : {}),
     pathEnv: ctx.env.PATH,
   });
-  return { orchestrator, stack, config };
+  return { orchestrator, stack, config, services };
 }

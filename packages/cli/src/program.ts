@@ -58,11 +58,27 @@ Examples:
 
   program
     .command('dev')
-    .description('run the whole local stack: Temporal dev server with its Web UI and a worker; Ctrl-C stops it')
-    .addHelpText('after', '\nExample:\n  dococr dev')
-    .action(async (_flags, cmd: Command) => {
+    .description('run the whole local stack: Temporal dev server and Web UI, workers, gateway, codec endpoint')
+    .option('--port <port>', 'gateway port', '8080')
+    .option('--host <host>', 'gateway address', '127.0.0.1')
+    .addHelpText('after', '\nExample:\n  dococr dev\n  dococr dev --port 9090')
+    .action(async (flags: { port?: string; host?: string }, cmd: Command) => {
       const { devCommand } = await import('./commands/dev.js');
-      process.exitCode = await devCommand(createContext(cmd.optsWithGlobals()));
+      process.exitCode = await devCommand(createContext(cmd.optsWithGlobals()), flags);
+    });
+
+  program
+    .command('gateway')
+    .description('serve the DocOcrV2 wire protocol over HTTP (keys from DOCOCR_ACCESS_KEYS or DOCOCR_ACCESS_KEYS_FILE)')
+    .option('--port <port>', 'port', '8080')
+    .option('--host <host>', 'address', '127.0.0.1')
+    .addHelpText(
+      'after',
+      '\nExample:\n  DOCOCR_ACCESS_KEYS=mykey:mysecret TEMPORAL_ADDRESS=127.0.0.1:7233 dococr gateway --port 8080',
+    )
+    .action(async (flags: { port?: string; host?: string }, cmd: Command) => {
+      const { gatewayCommand } = await import('./commands/gateway.js');
+      process.exitCode = await gatewayCommand(createContext(cmd.optsWithGlobals()), flags);
     });
 
   program

@@ -2,7 +2,7 @@ import { openStack, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
 /** Waits for SIGINT or SIGTERM once. */
-function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (sig: NodeJS.Signals) => {
       process.off('SIGINT', on);
@@ -24,19 +24,49 @@ export async function workerCommand(ctx: CliContext): Promise<number> {
   return ExitCode.Ok;
 }
 
-/** The local stack in one command: the embedded Temporal dev server with its Web UI and a worker. */
-export async function devCommand(ctx: CliContext): Promise<number> {
-  const { stack, config } = await openStack(ctx, { ui: true, runWorker: true });
+/**
+ * The local stack in one command: the embedded Temporal dev server with its Web UI, the workers, the gateway and
+ * the codec endpoint the Web UI decrypts payloads through.
+ */
+export async function devCommand(ctx: CliContext, flags: { port?: string; host?: string } = {}): Promise<number> {
+  const { ensureDevAccessKeys, startGatewayOn } = await import('./gateway.js');
+  const { orchestratorConfigFromEnv } = await import('@dococr/orchestrator');
+  const dataDir = orchestratorConfigFromEnv(ctx.env).dataDir;
+  const env: Record<string, string | undefined> = {
+    ...ctx.env,
+    ...(flags.port ? { DOCOCR_GATEWAY_PORT: flags.port } : {}),
+    ...(flags.host ? { DOCOCR_GATEWAY_HOST: flags.host } : {}),
+  };
+  let keys: ReturnType<typeof ensureDevAccessKeys> | undefined;
+  if (!env.DOCOCR_ACCESS_KEYS && !env.DOCOCR_ACCESS_KEYS_FILE) {
+    keys = ensureDevAccessKeys(dataDir);
+    env.DOCOCR_ACCESS_KEYS_FILE = keys.file;
+  }
+  const gatewayHost = env.DOCOCR_GATEWAY_HOST ?? '127.0.0.1';
+  const gatewayPort = env.DOCOCR_GATEWAY_PORT ?? '8080';
+  const codecEndpoint = `http://${gatewayHost}:${gatewayPort}/codec`;
+  const { stack, config, services } = await openStack(ctx, { ui: true, runWorker: true, codecEndpoint });
+  let gateway;
+  try {
+    gateway = await startGatewayOn(ctx, stack, { env, codec: services.codec });
+  } catch (err) {
+    await stack.shutdown();
+    throw err;
+  }
   const lines = [
     'dococr dev is running (Ctrl-C stops everything)',
-    `  Temporal        ${stack.address} (namespace ${stack.namespace})`,
-    `  Temporal Web UI ${stack.uiUrl ?? '(served by the server at TEMPORAL_ADDRESS)'}`,
-    `  Worker          task queue ${stack.taskQueue}`,
-    `  Data folder     ${config.dataDir}`,
+    `  Temporal         ${stack.address} (namespace ${stack.namespace})`,
+    `  Temporal Web UI  ${stack.uiUrl ?? '(served by the server at TEMPORAL_ADDRESS)'}`,
+    `  Gateway          ${gateway.url}  (DocOcrV2 wire protocol; point an Alibaba SDK at it)`,
+    `  Codec endpoint   ${gateway.url}/codec  (the Web UI decrypts payloads through it)`,
+    `  Access key       ${keys ? `${keys.accessKeyId} (secret in ${keys.file}${keys.created ? ', created now' : ''})` : 'from DOCOCR_ACCESS_KEYS / DOCOCR_ACCESS_KEYS_FILE'}`,
+    `  Workers          task queues ${stack.taskQueue}, ${stack.ocrTaskQueue}`,
+    `  Data folder      ${config.dataDir}`,
   ];
   ctx.stdout.write(`${lines.join('\n')}\n`);
   const signal = await untilSignal();
-  ctx.stderr.write(`\n${signal}: stopping the worker and the dev server...\n`);
+  ctx.stderr.write(`\n${signal}: stopping the gateway, the workers and the dev server...\n`);
+  await gateway.close();
   await stack.shutdown();
   return ExitCode.Ok;
 }
