@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { Payload } from '@temporalio/common';
+import { ApplicationFailure, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './net-helpers.js';
 import { LocalKeyStore, applicationIdFromWorkflowId, createDataConverter } from '../src/crypto/index.js';
@@ -18,6 +18,7 @@ const temporalBinary = process.env.TEMPORAL_CLI_PATH ?? join(repoRoot, '.tools/t
 
 const PERSON: Person = { name: 'CHAN TAI MAN CODECPROBE', idNumber: 'Z987654(3)' };
 const CONTROL_MARKER = 'CLEAR-TEXT-CONTROL-7f3a';
+const FAILURE_MARKER = 'FAILURE-MESSAGE-52c1';
 
 function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return found;
@@ -99,7 +100,12 @@ describe.skipIf(!existsSync(temporalBinary))('EncryptionCodec with a Temporal se
       connection: workerConnection,
       taskQueue,
       workflowsPath: join(testDir, 'fixtures/codec-workflows.ts'),
-      activities: { echoPerson: async (person: Person) => person },
+      activities: {
+        echoPerson: async (person: Person) => person,
+        rejectPerson: async (person: Person) => {
+          throw ApplicationFailure.nonRetryable(`${FAILURE_MARKER}: no record of ${person.name}`, 'NoRecord');
+        },
+      },
       dataConverter,
     });
     const plainClient = new Client({ connection });
@@ -110,7 +116,12 @@ describe.skipIf(!existsSync(temporalBinary))('EncryptionCodec with a Temporal se
         workflowId: 'kyc-app-1',
         args: [PERSON],
       });
-      expect(result).toEqual({ person: PERSON, child: `child saw ${PERSON.name}` });
+      // The failure message reaches the workflow intact (decrypted), yet is stored encrypted.
+      expect(result).toEqual({
+        person: PERSON,
+        child: `child saw ${PERSON.name}`,
+        rejectedWith: `${FAILURE_MARKER}: no record of ${PERSON.name}`,
+      });
       // Positive control for the database scan: a run started without the codec stores its input in clear.
       await plainClient.workflow.start('codecChild', {
         taskQueue,
@@ -137,6 +148,7 @@ describe.skipIf(!existsSync(temporalBinary))('EncryptionCodec with a Temporal se
     expect(database.includes(CONTROL_MARKER)).toBe(true);
     expect(database.includes(PERSON.name)).toBe(false);
     expect(database.includes(PERSON.idNumber)).toBe(false);
+    expect(database.includes(FAILURE_MARKER)).toBe(false);
 
     connection = await Connection.connect({ address });
     client = new Client({ connection, dataConverter });

@@ -18,6 +18,7 @@ export {
   type MasterKeyInfo,
 } from './key-store.js';
 export {
+  ENCODED_FAILURE_CONVERTER_PATH,
   ENCRYPTED_ENCODING,
   EncryptionCodec,
   METADATA_KEY_ID,
@@ -25,5 +26,6 @@ export {
   createDataConverter,
   encryptionKeyIdOf,
   type ApplicationIdResolver,
+  type DataConverterOptions,
   type EncryptionCodecOptions,
 } from './payload-codec.js';

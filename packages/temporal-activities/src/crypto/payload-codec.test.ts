@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DecryptionError, KeyDestroyedError, UnknownKeyError } from './crypto-errors.js';
 import { LocalKeyStore } from './key-store.js';
@@ -114,9 +115,14 @@ describe('EncryptionCodec', () => {
     expect(fromPayload((await codec.decode([d!]))[0]!)).toBe('no context');
   });
 
-  it('builds a data converter holding the codec', () => {
+  it('builds a data converter holding the codec and a failure converter that encodes messages', async () => {
     const converter = createDataConverter(keys);
     expect(converter.payloadCodecs).toHaveLength(1);
     expect(converter.payloadCodecs![0]).toBeInstanceOf(EncryptionCodec);
+    const loaded = loadDataConverter(converter);
+    const failure = loaded.failureConverter.errorToFailure(new Error('bad name CHAN TAI MAN'), loaded.payloadConverter);
+    expect(failure.message).toBe('Encoded failure');
+    expect(JSON.stringify(failure)).not.toContain('CHAN TAI MAN');
+    expect(createDataConverter(keys, { encryptFailureMessages: false }).failureConverterPath).toBeUndefined();
   });
 });

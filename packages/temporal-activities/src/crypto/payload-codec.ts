@@ -1,4 +1,5 @@
 import type { DataConverter, Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
+import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
 import { DecryptionError } from './crypto-errors.js';
 import { keyRefOf, parseEnvelope } from './envelope.js';
@@ -20,6 +21,22 @@ export interface EncryptionCodecOptions {
   /** Default: every payload is encrypted with the active master key. */
   applicationIdOf?: ApplicationIdResolver;
 }
+
+export interface DataConverterOptions extends EncryptionCodecOptions {
+  /**
+   * Also encrypt failure messages and stack traces, which Temporal otherwise stores in clear (SDK
+   * `DefaultFailureConverter` with `encodeCommonAttributes`). Default true.
+   */
+  encryptFailureMessages?: boolean;
+}
+
+/**
+ * Path of the CommonJS module exporting `failureConverter` with encoded common attributes. Resolved against the
+ * package's `src/` from both `src/crypto/` and `dist/crypto/`, so the one file serves sources and build.
+ */
+export const ENCODED_FAILURE_CONVERTER_PATH = fileURLToPath(
+  new URL('../../src/crypto/encoded-failure-converter.cjs', import.meta.url),
+);
 
 /**
  * Encrypts each whole payload (metadata and data, serialised as the Payload protobuf) with AES-256-GCM through the key
@@ -67,15 +84,21 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /**
- * The data converter for client and worker: `{ payloadCodecs: [new EncryptionCodec(keyStore, options)] }`.
+ * The data converter for client and worker: `{ payloadCodecs: [new EncryptionCodec(keyStore, options)],
+ * failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH }`. Give the same one to the client, the worker and any
+ * `bundleWorkflowCode` call (its `failureConverterPath`), or the sides will not understand each other's failures.
  *
  * @example
  * const dataConverter = createDataConverter(keys, { applicationIdOf: applicationIdFromWorkflowId(/^kyc-([^/]+)/) });
  * await Worker.create({ ..., dataConverter });
  * new Client({ connection, dataConverter });
  */
-export function createDataConverter(keyStore: KeyStore, options: EncryptionCodecOptions = {}): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keyStore, options)] };
+export function createDataConverter(keyStore: KeyStore, options: DataConverterOptions = {}): DataConverter {
+  const { encryptFailureMessages = true, ...codecOptions } = options;
+  return {
+    payloadCodecs: [new EncryptionCodec(keyStore, codecOptions)],
+    ...(encryptFailureMessages ? { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH } : {}),
+  };
 }
 
 /**
