@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTd1Mrz, formatTd2Mrz, formatTd3Mrz, MRZ_LAYOUTS, parseMrz } from './mrz.js';
 import type { MrzCheckName, MrzFormat, MrzInputFields } from './mrz-types.js';
 import { RuleError } from './rule-error.js';
+import { validateTwNationalId } from './tw-national-id.js';
 
 const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
 interface CheminfoCase {
@@ -80,6 +81,52 @@ describe('parseMrz on the mrz package test vectors', () => {
         position: { line: 1, start: 42, end: 43 },
       }),
       expect.objectContaining({ field: 'composite', code: 'CHECK_DIGIT' }),
+    ]);
+  });
+});
+
+describe('parseMrz on MRZs transcribed from the real fixture images', () => {
+  it('reads the ROC passport specimen (PassportEye 100_pass-chn.jpg) and its Taiwan ID personal number', () => {
+    const r = parseMrz(
+      ['P<TWNLIN<<MEI<HUA<<<<<<<<<<<<<<<<<<<<<<<<<<<', '0000000000TWN7601015F1404018A234567893<<<<18'],
+      { referenceDate },
+    );
+    expect(r).toMatchObject({ valid: true, format: 'TD3', warnings: [] });
+    expect(r.fields).toMatchObject({
+      issuingState: 'TWN',
+      surname: 'LIN',
+      givenNames: 'MEI HUA',
+      birthDate: '1976-01-01',
+      expiryDate: '2014-04-01',
+      sex: 'F',
+      optionalData: 'A234567893',
+    });
+    expect(validateTwNationalId(r.fields.optionalData).valid).toBe(true);
+  });
+
+  it('reads the Slovenian ID specimen (PassportEye 100_id-si.jpg)', () => {
+    const r = parseMrz(
+      ['I<SI<09999100180706966505468<<', '6606079F0807276SI<<<<<<<<<<<<0', 'VZOREC<<TINA<<<<<<<<<<<<<<<<<<'],
+      { referenceDate },
+    );
+    expect(r).toMatchObject({ valid: true, format: 'TD1' });
+    // This card writes Slovenia as 'SI<', not the ISO 3166 alpha-3 'SVN': a warning, not an error.
+    expect(r.warnings.map((w) => `${w.field}:${w.code}`)).toEqual([
+      'issuingState:UNKNOWN_STATE',
+      'nationality:UNKNOWN_STATE',
+    ]);
+    expect(r.fields).toMatchObject({ issuingState: 'SI', documentNumber: '099991001', optionalData: '0706966505468' });
+  });
+
+  it('flags the digits in the nationality of the Romanian sample (PassportEye 100_id-rou.jpg) though every check passes', () => {
+    const r = parseMrz(['IDROUSAVA<<SUPERMAN<<<<<<<<<<<<<<<<<', 'HD198025<51328505095M130509012049941'], {
+      referenceDate,
+    });
+    expect(Object.values(r.checks).every((c) => c.valid)).toBe(true);
+    expect(r.errors.map((e) => [e.field, e.code, e.position?.start])).toEqual([
+      ['nationality', 'CHARACTER', 10],
+      ['nationality', 'CHARACTER', 11],
+      ['nationality', 'CHARACTER', 12],
     ]);
   });
 });
