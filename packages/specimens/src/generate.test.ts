@@ -180,9 +180,21 @@ describe('determinism', () => {
     expect(sha(c.data)).not.toBe(sha(a.data));
   });
 
-  it('gives identical generate() runs', async () => {
-    const a = await generate({ seed: 9, count: 10 });
-    const b = await generate({ seed: 9, count: 10 });
-    expect(JSON.stringify(a.entries)).toBe(JSON.stringify(b.entries));
+  it('writes byte-identical files for identical generate() runs, and shards that match one run', async () => {
+    const dirs = await Promise.all([0, 1, 2].map(() => mkdtemp(path.join(tmpdir(), 'specimens-det-'))));
+    try {
+      const a = await generate({ seed: 9, count: 10, outDir: dirs[0] });
+      const b = await generate({ seed: 9, count: 10, outDir: dirs[1] });
+      const shard = await generate({ seed: 9, count: 4, startIndex: 6, outDir: dirs[2] });
+      expect(JSON.stringify(a.entries)).toBe(JSON.stringify(b.entries));
+      expect(JSON.stringify(shard.entries)).toBe(JSON.stringify(a.entries.slice(6)));
+      for (const e of a.entries) {
+        const bytes = await readFile(path.join(dirs[0]!, e.image));
+        expect(sha(await readFile(path.join(dirs[1]!, e.image)))).toBe(sha(bytes));
+        if (e.index >= 6) expect(sha(await readFile(path.join(dirs[2]!, e.image)))).toBe(sha(bytes));
+      }
+    } finally {
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    }
   });
 });

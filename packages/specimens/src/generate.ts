@@ -296,6 +296,13 @@ export interface GenerateOptions {
   width?: number;
   height?: number;
   format?: ImageFormat;
+  /**
+   * Index of the first image (default 0): image i of a run depends only on the seed and i, so processes can split
+   * one run into shards ({ startIndex: 0, count: 500 }, { startIndex: 500, count: 500 }) and concatenate manifests.
+   */
+  startIndex?: number;
+  /** Called after each image (and its file) is done, e.g. for progress output. */
+  onImage?: (entry: ManifestEntry) => void;
 }
 
 export interface ManifestEntry extends SpecimenRecord {
@@ -312,6 +319,7 @@ export interface GenerateResult {
 
 export interface ManifestMeta {
   seed: string;
+  startIndex: number;
   count: number;
   width: number;
   height: number;
@@ -344,6 +352,8 @@ const ext = (f: ImageFormat): string => (f === 'png' ? 'png' : 'jpg');
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   if (!Number.isInteger(options.count) || options.count < 0) throw new RangeError('count must be a whole number');
+  const start = options.startIndex ?? 0;
+  if (!Number.isInteger(start) || start < 0) throw new RangeError('startIndex must be a whole number');
   const sides = options.sides?.map((s) => (s === 'emblem' || s === CardSide.NationalEmblem ? 'emblem' : 'face'));
   const kinds = SPECIMEN_KINDS.filter(
     (k) =>
@@ -358,7 +368,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (options.outDir) await mkdir(options.outDir, { recursive: true });
   const entries: ManifestEntry[] = [];
   const counts: Record<string, number> = {};
-  for (let i = 0; i < options.count; i++) {
+  for (let i = start; i < start + options.count; i++) {
     const scenario = plan[i % plan.length]!;
     let kind = kinds[i % kinds.length]!;
     if (scenario.deliberateError && !KINDS_WITH_CHECK_CHARACTERS.includes(kind)) {
@@ -385,13 +395,24 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const { data, ...record } = img;
     const image = `${String(i).padStart(5, '0')}-${kind}-${scenario.name}.${ext(img.format)}`;
     if (options.outDir) await writeFile(path.join(options.outDir, image), data);
-    entries.push({ image, scenario: scenario.name, index: i, ...record });
+    const entry: ManifestEntry = { image, scenario: scenario.name, index: i, ...record };
+    entries.push(entry);
+    options.onImage?.(entry);
     counts[scenario.name] = (counts[scenario.name] ?? 0) + 1;
   }
   const plannedShares: Record<string, number> = {};
   for (const s of plan) plannedShares[s.name] = (plannedShares[s.name] ?? 0) + 1 / plan.length;
   for (const k of Object.keys(plannedShares)) plannedShares[k] = Math.round(plannedShares[k]! * 10000) / 10000;
-  const meta: ManifestMeta = { seed, count: options.count, width, height, kinds, plannedShares, counts };
+  const meta: ManifestMeta = {
+    seed,
+    startIndex: start,
+    count: options.count,
+    width,
+    height,
+    kinds,
+    plannedShares,
+    counts,
+  };
   if (options.outDir) {
     await writeFile(
       path.join(options.outDir, 'manifest.jsonl'),
