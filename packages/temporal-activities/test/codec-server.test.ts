@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  auditCodecAccess,
   startCodecServer,
   bearerTokenAuthorizer,
   type CodecAccess,
   type RunningCodecServer,
 } from '../src/codec-server/index.js';
+import { SqliteAuditStore } from '../src/audit/index.js';
 import { EncryptionCodec, LocalKeyStore } from '../src/crypto/index.js';
 
 const UI_ORIGIN = 'http://localhost:8233';
@@ -166,5 +168,40 @@ describe('codec endpoint over HTTP', () => {
     const response = await post('decode', { payloads: encoded.map(toJson) }, { 'X-Namespace': 'audit-down' });
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain('secret');
+  });
+
+  it('records each decode in the audit chain of every application it read', async () => {
+    const auditStore = new SqliteAuditStore({ dataDir });
+    const audited = await startCodecServer({
+      codec,
+      authorize: bearerTokenAuthorizer(TOKEN),
+      onAccess: auditCodecAccess({ auditStore, actorOf: () => 'operator:alice' }),
+    });
+    try {
+      const forApp = (workflowId: string) => ({ type: 'workflow', namespace: 'default', workflowId }) as const;
+      const payloads = [
+        ...(await codec.encode([defaultPayloadConverter.toPayload('a')], forApp('app-audit-1'))),
+        ...(await codec.encode([defaultPayloadConverter.toPayload('b')], forApp('app-audit-2'))),
+        ...(await codec.encode([defaultPayloadConverter.toPayload('c')])),
+      ];
+      const response = await fetch(`${audited.url}/decode`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'X-Namespace': 'default' },
+        body: JSON.stringify({ payloads: payloads.map(toJson) }),
+      });
+      expect(response.status).toBe(200);
+      expect(await auditStore.listApplications()).toEqual(['app-audit-1', 'app-audit-2']);
+      const [event] = await auditStore.list('app-audit-1');
+      expect(event).toMatchObject({
+        step: 'pii-access',
+        actor: 'operator:alice',
+        outcome: 'read',
+        data: { via: 'codec-endpoint', operation: 'decode', namespace: 'default', payloads: 3 },
+      });
+      expect(await auditStore.verify('app-audit-2')).toMatchObject({ ok: true, count: 1 });
+    } finally {
+      await audited.close();
+      await auditStore.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+export { auditCodecAccess, type CodecAccessAuditOptions } from './codec-access-audit.js';
 export {
   bearerTokenAuthorizer,
   createCodecHandler,
