@@ -31,6 +31,12 @@ describe('computeMrzCheckDigit', () => {
 
   it('throws RuleError for non-strings', () => {
     expect(() => computeMrzCheckDigit(42 as unknown as string)).toThrow(RuleError);
+    try {
+      computeMrzCheckDigit(42 as unknown as string);
+    } catch (e) {
+      expect(RuleError.is(e) && e.code).toBe('INVALID_INPUT');
+    }
+    expect(RuleError.is(new Error('x'))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-export * from './rule-error.js';
+export { IssueCode, RuleError, RuleErrorCode, type RuleIssue } from './rule-error.js';
 export * from './check-digits.js';
 export * from './dates.js';
 export * from './cn-resident-id.js';

@@ -12,6 +12,13 @@ export class RuleError extends Error {
   ) {
     super(message);
   }
+
+  /** Works across duplicated copies of this package, where `instanceof` does not. */
+  static is(error: unknown): error is RuleError {
+    return (
+      error instanceof Error && error.name === 'RuleError' && typeof (error as { code?: unknown }).code === 'string'
+    );
+  }
 }
 
 export const RuleErrorCode = {
