@@ -8,6 +8,7 @@ function lines(...texts: string[]): CardLine[] {
     text,
     confidence: 0.95,
     charConfidences: [...text].map(() => 0.95),
+    charPositions: [...text].map((_, i) => (i + 0.5) / text.length),
     x0: 0.1,
     x1: 0.9,
     y0: 0.05 + (i * 0.9) / texts.length,

@@ -17,6 +17,8 @@ export interface Rect {
 export interface RecognizedText {
   text: string;
   charConfidences: number[];
+  /** Where each character sits along the line, as a fraction of the region's width (0..1). */
+  charPositions: number[];
   confidence: number;
 }
 

@@ -62,7 +62,7 @@ export class PaddleOcr {
     const [result] = await this.recognizeMany(image, [
       region ?? { x: 0, y: 0, width: image.width, height: image.height },
     ]);
-    return result ?? { text: '', charConfidences: [], confidence: 0 };
+    return result ?? { text: '', charConfidences: [], charPositions: [], confidence: 0 };
   }
 
   /** Reads several line regions of one image; regions of similar shape share one model run. */
@@ -86,7 +86,7 @@ export class PaddleOcr {
       const batch = order.slice(start, end);
       const decoded = await this.runRecognition(batch.map((b) => crops[b.i] as RecCrop));
       batch.forEach((b, k) => {
-        results[b.i] = decoded[k] ?? { text: '', charConfidences: [], confidence: 0 };
+        results[b.i] = decoded[k] ?? { text: '', charConfidences: [], charPositions: [], confidence: 0 };
       });
       start = end;
     }
@@ -158,10 +158,15 @@ export class PaddleOcr {
     };
     const out = await this.rec.run(feeds);
     const tensor = out[this.rec.outputNames[0] ?? ''];
-    if (!tensor) return crops.map(() => ({ text: '', charConfidences: [], confidence: 0 }));
+    if (!tensor) return crops.map(() => ({ text: '', charConfidences: [], charPositions: [], confidence: 0 }));
     const [, steps = 0, classes = 0] = tensor.dims;
     const data = tensor.data as Float32Array;
-    return crops.map((_, n) => ctcDecode(data, n * steps * classes, steps, classes, this.alphabet));
+    return crops.map((crop, n) => {
+      const decoded = ctcDecode(data, n * steps * classes, steps, classes, this.alphabet);
+      // Step positions are fractions of the padded input; the crop fills only the first crop.width pixels of it.
+      decoded.charPositions = decoded.charPositions.map((p) => Math.min(1, (p * width) / crop.width));
+      return decoded;
+    });
   }
 }
 
@@ -194,6 +199,7 @@ export function ctcDecode(
 ): RecognizedText {
   let text = '';
   const charConfidences: number[] = [];
+  const charPositions: number[] = [];
   let previous = -1;
   for (let t = 0; t < steps; t++) {
     const row = offset + t * classes;
@@ -209,11 +215,12 @@ export function ctcDecode(
     if (best !== 0 && best !== previous) {
       text += alphabet[best] ?? '';
       charConfidences.push(bestP);
+      charPositions.push((t + 0.5) / steps);
     }
     previous = best;
   }
   const confidence = charConfidences.length ? charConfidences.reduce((a, b) => a + b, 0) / charConfidences.length : 0;
-  return { text, charConfidences, confidence };
+  return { text, charConfidences, charPositions, confidence };
 }
 
 function clampInt(v: number, lo: number, hi: number): number {

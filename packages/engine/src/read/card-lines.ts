@@ -6,6 +6,8 @@ export interface CardLine {
   text: string;
   confidence: number;
   charConfidences: number[];
+  /** Each character's position along the line, as a fraction of the card's width (aligned with the text). */
+  charPositions: number[];
   x0: number;
   y0: number;
   x1: number;
@@ -26,9 +28,10 @@ export async function readCardLines(
   card: RgbImage,
   boxes: readonly DetectedBox[],
 ): Promise<CardLine[]> {
-  const kept = mergeRowNeighbours(
-    dropContainedBoxes(boxes.filter((b) => !b.vertical && b.width >= 6 && b.height >= 6)),
-  );
+  // Card text lines are never a fifth of the card tall: such regions are watermarks or photos, and would swallow
+  // the real lines inside them.
+  const lineLike = boxes.filter((b) => !b.vertical && b.width >= 6 && b.height >= 6 && b.height < card.height * 0.2);
+  const kept = mergeRowNeighbours(dropContainedBoxes(lineLike));
   const texts = await ocr.recognizeMany(card, kept);
   const lines: CardLine[] = [];
   kept.forEach((b, i) => {
@@ -44,6 +47,9 @@ export async function readCardLines(
       text: chars.slice(start, end).join(''),
       confidence: t.confidence,
       charConfidences: aligned ? t.charConfidences.slice(start, end) : t.charConfidences,
+      charPositions: (aligned ? t.charPositions.slice(start, end) : t.charPositions).map(
+        (p) => (b.x + p * b.width) / card.width,
+      ),
       x0: b.x / card.width,
       y0: b.y / card.height,
       x1: (b.x + b.width) / card.width,

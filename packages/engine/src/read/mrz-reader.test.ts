@@ -3,7 +3,16 @@ import { type CardLine } from './card-lines.js';
 import { findMrzLines, isMrzLike, normaliseMrzText, readIcaoMrz, readPermitMrz } from './mrz-reader.js';
 
 function line(text: string, y: number, x0 = 0.04, x1 = 0.96): CardLine {
-  return { text, confidence: 0.95, charConfidences: [...text].map(() => 0.95), x0, y0: y, x1, y1: y + 0.05 };
+  return {
+    text,
+    confidence: 0.95,
+    charConfidences: [...text].map(() => 0.95),
+    charPositions: [...text].map((_, i) => (i + 0.5) / text.length),
+    x0,
+    y0: y,
+    x1,
+    y1: y + 0.05,
+  };
 }
 
 describe('normaliseMrzText and isMrzLike', () => {

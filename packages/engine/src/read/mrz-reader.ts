@@ -55,6 +55,7 @@ export function findMrzLines(lines: readonly CardLine[]): CardLine[] {
     Object.assign(row, {
       text: left.text + right.text,
       charConfidences: [...left.charConfidences, ...right.charConfidences],
+      charPositions: [...left.charPositions, ...right.charPositions],
       confidence: (left.confidence + right.confidence) / 2,
       x0: Math.min(row.x0, line.x0),
       x1: Math.max(row.x1, line.x1),

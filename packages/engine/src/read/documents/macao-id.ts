@@ -1,6 +1,6 @@
 import { isRealDate, toIsoDate, validateMacaoId } from '@dococr/core';
 import { centreX, centreY, type CardLine } from '../card-lines.js';
-import { cjkOnly, hasCjk, matches, partConfidence, reading, weakestConfidence } from '../field-helpers.js';
+import { cjkOnly, hasCjk, matches, partConfidence, reading, spacedText, weakestConfidence } from '../field-helpers.js';
 import { type FieldCheck, type FieldReading, type MrzReading } from '../field-types.js';
 import { findMrzLines, readIcaoMrz } from '../mrz-reader.js';
 import { type DocumentFields } from './cn-resident-id.js';
@@ -96,8 +96,8 @@ function latinOnRow(lines: readonly CardLine[], row: CardLine): FieldReading | u
     .filter((l) => Math.abs(centreY(l) - centreY(row)) < (row.y1 - row.y0) * 0.6)
     .sort((a, b) => a.x0 - b.x0);
   for (const l of sameRow) {
-    const m = /[A-Z][A-Z' -]*[A-Z]/.exec(l.text);
-    if (m) return reading(m[0].replace(/\s+/g, ' ').trim(), partConfidence(l, m[0]));
+    const m = /[A-Z][A-Z' -]*[A-Z]/.exec(spacedText(l));
+    if (m) return reading(m[0].replace(/\s+/g, ' ').trim(), l.confidence);
   }
   return undefined;
 }

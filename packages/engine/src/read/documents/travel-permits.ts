@@ -6,6 +6,7 @@ import {
   matches,
   partConfidence,
   reading,
+  spacedText,
   valueNearLabel,
   weakestConfidence,
 } from '../field-helpers.js';
@@ -52,7 +53,7 @@ export function readTravelPermit(
         (l) => l.y0 > name.line.y0 + 0.01 && l.y0 - name.line.y1 < 0.12 && /^[A-Z][A-Z ,.'-]+$/.test(l.text.trim()),
       )
       .sort((a, b) => a.y0 - b.y0)[0];
-    if (english) fields.englishName = reading(english.text.trim().replace(/\s+/g, ' '), english.confidence);
+    if (english) fields.englishName = reading(spacedText(english), english.confidence);
   }
 
   const birthLabel = findKeywordLine(body, '出生日期');
