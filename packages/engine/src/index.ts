@@ -37,3 +37,14 @@ export {
   type LocalDocOcrEngineOptions,
   type NotPerformedCheck,
 } from './local-engine.js';
+export { assessQuality, judgeQuality, measureQuality, QUALITY_THRESHOLDS } from './quality/assess-quality.js';
+export { estimateJpegQuality } from './quality/jpeg-quality.js';
+export type {
+  QualityAssessment,
+  QualityCheckName,
+  QualityFailure,
+  QualityInput,
+  QualityMeasurements,
+  QualityMode,
+  QualityThresholds,
+} from './quality/quality-types.js';
