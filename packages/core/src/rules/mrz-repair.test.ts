@@ -105,7 +105,7 @@ describe('repairMrz', () => {
     const r = repairMrz([
       'I<UTOD231458907ABC«<<<<<<<<<<<',
       '7408122F1204159UTO<<<<<<<<<<<1',
-      'ERIKSSON‹‹ANNA<MARIA<<<<<<<<<<',
+      'ERIKSSON‹‹ANNA<MARIA人人人人(<<<<<',
     ]);
     expect(r.lines).toEqual(td1);
     expect(r.corrections.every((c) => c.reason === 'filler-look-alike')).toBe(true);

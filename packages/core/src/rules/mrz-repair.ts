@@ -42,7 +42,8 @@ export interface MrzRepairResult {
   valid: boolean;
 }
 
-const FILLER_LOOK_ALIKES = /[«‹〈<＜≤く]/g;
+// OCR engines return '<' as these; Chinese models even as '人' (seen by the engine team on real MRZ crops).
+const FILLER_LOOK_ALIKES = /[«《‹〈く人＜≤([{〔]/g;
 const TO_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', Z: '2', S: '5', G: '6', B: '8' };
 const TO_LETTER: Record<string, string> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '6': 'G', '8': 'B' };
 /**
