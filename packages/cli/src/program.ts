@@ -90,7 +90,150 @@ Examples:
       process.exitCode = await workerCommand(createContext(cmd.optsWithGlobals()));
     });
 
+  const audit = program.command('audit').description('the hash-chained audit trail of an application');
+  audit
+    .command('list')
+    .description('list the applications that have an audit trail')
+    .option('--json', 'JSON output')
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const { auditList } = await import('./commands/audit.js');
+      process.exitCode = await auditList(createContext(cmd.optsWithGlobals()), flags);
+    });
+  audit
+    .command('show')
+    .description('show every event of an application in order, and whether the chain verifies')
+    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .option('--json', 'the events as JSON')
+    .addHelpText('after', '\nExample:\n  dococr audit show order42')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      const { auditShow } = await import('./commands/audit.js');
+      process.exitCode = await auditShow(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+  audit
+    .command('verify')
+    .description('recompute the hash chain: exit 0 when it verifies, 1 naming the first broken link')
+    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .option('--json', 'JSON output')
+    .addHelpText('after', '\nExample:\n  dococr audit verify order42 && echo intact')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      const { auditVerify } = await import('./commands/audit.js');
+      process.exitCode = await auditVerify(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+  audit
+    .command('export')
+    .description('write the events for an auditor as JSON Lines or CSV')
+    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('-o, --out <file>', 'write to a file instead of standard output')
+    .addHelpText('after', '\nExample:\n  dococr audit export order42 --format csv -o order42.csv')
+    .action(async (id: string, flags: { format?: string; out?: string }, cmd: Command) => {
+      const { auditExport } = await import('./commands/audit.js');
+      process.exitCode = await auditExport(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+  audit
+    .command('erase')
+    .description("erase an application's images and destroy its data key; the chain stays verifiable")
+    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .requiredOption('--reason <reason>', 'the legal basis, recorded in the chain')
+    .option('--actor <who>', 'who requested the erasure')
+    .addHelpText('after', '\nExample:\n  dococr audit erase order42 --reason "GDPR Art. 17 request 2026-11-26"')
+    .action(async (id: string, flags: { reason?: string; actor?: string }, cmd: Command) => {
+      const { auditErase } = await import('./commands/audit.js');
+      process.exitCode = await auditErase(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+
+  program
+    .command('runs')
+    .description('list docOcr runs from Temporal visibility')
+    .command('list')
+    .description('list docOcr runs, filtered by search attributes (never PII)')
+    .option('--passed <Y|N>', 'Result.Passed')
+    .option('--sub-code <code>', 'Result.SubCode, e.g. 212')
+    .option('--doc-type <code>', 'DocType')
+    .option('--scene-code <code>', 'SceneCode')
+    .option('--since <age>', 'started within, e.g. 30m, 12h, 1d')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'JSON Lines')
+    .addHelpText('after', '\nExample:\n  dococr runs list --passed N --sub-code 212 --since 1d')
+    .action(async (flags, cmd: Command) => {
+      const { runsList } = await import('./commands/runs.js');
+      process.exitCode = await runsList(createContext(cmd.optsWithGlobals()), flags);
+    });
+
+  program
+    .command('specimens')
+    .description('labelled synthetic ID documents')
+    .command('generate')
+    .description('render documents with ground truth into a folder with manifest.jsonl')
+    .option('--seed <seed>', 'PRNG seed: the same seed gives the same files', '1')
+    .option('--count <n>', 'how many documents', '20')
+    .requiredOption('--out <folder>', 'output folder')
+    .option('--doc-type <code...>', 'only these DocTypes')
+    .option('--side <side...>', 'only these sides: face, emblem')
+    .option('--width <px>', 'image width', '640')
+    .option('--height <px>', 'image height', '480')
+    .option('--genuine-only', 'no spoofs and no deliberate errors')
+    .addHelpText('after', '\nExample:\n  dococr specimens generate --seed 7 --count 200 --out ./specimens')
+    .action(async (flags, cmd: Command) => {
+      const { specimensGenerate } = await import('./commands/specimens.js');
+      process.exitCode = await specimensGenerate(createContext(cmd.optsWithGlobals()), flags);
+    });
+
+  program
+    .command('doctor')
+    .description('check Node, the Temporal binary, the data folder, keys, fonts and models, with fixes')
+    .action(async (_flags, cmd: Command) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      process.exitCode = await doctorCommand(createContext(cmd.optsWithGlobals()));
+    });
+
+  program
+    .command('config')
+    .description('configuration')
+    .command('show')
+    .description('print the effective configuration (flags > environment > dococr.config.json), secrets masked')
+    .option('--json', 'JSON output')
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const { configShow } = await import('./commands/config-show.js');
+      process.exitCode = await configShow(createContext(cmd.optsWithGlobals()), flags);
+    });
+
+  program
+    .command('completion')
+    .description('print a bash completion script: eval "$(dococr completion)"')
+    .action(() => {
+      process.stdout.write(bashCompletion(program));
+    });
+
   return program;
+}
+
+/** A bash completion script for the command tree (commands and their options). */
+export function bashCompletion(program: Command): string {
+  const words = (cmd: Command): string[] =>
+    [...cmd.commands.map((c) => c.name()), ...cmd.options.map((o) => o.long ?? '')].filter(Boolean);
+  const cases = program.commands
+    .map(
+      (c) =>
+        `    ${c.name()}) opts="${[...words(c), ...c.commands.flatMap((s) => s.options.map((o) => o.long ?? ''))].join(' ')}" ;;`,
+    )
+    .join('\n');
+  return `# dococr bash completion
+_dococr() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} opts
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    opts="${words(program).join(' ')}"
+  else
+    case \${COMP_WORDS[1]} in
+${cases}
+      *) opts="" ;;
+    esac
+  fi
+  COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
+  [ \${#COMPREPLY[@]} -eq 0 ] && COMPREPLY=( $(compgen -f -- "$cur") )
+}
+complete -F _dococr dococr
+`;
 }
 
 /** Runs the CLI; every failure becomes one line on stderr and an exit code. */

@@ -163,4 +163,88 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/^dococr: Temporal is unreachable/);
   });
+
+  it('audit show, verify (exit 0), export as JSON Lines and CSV, and erase keeping the chain verifiable', async () => {
+    const id = 'cliAudit1';
+    expect((await cli(['verify', 'card.png', '--doc-type', '01000000', '--merchant-biz-id', id, '--json'])).code).toBe(
+      0,
+    );
+    const show = await cli(['audit', 'show', id]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/received[\s\S]*checkImage[\s\S]*recogniseDocument[\s\S]*decision/);
+    expect(show.stdout).toMatch(/chain verified/);
+    const verify = await cli(['audit', 'verify', `dococr-${id}`]);
+    expect(verify.code).toBe(0);
+    const jsonl = await cli(['audit', 'export', id]);
+    const events = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { step: string; hash: string });
+    expect(events.map((e) => e.step)).toEqual(['received', 'checkImage', 'recogniseDocument', 'decision']);
+    const csv = await cli(['audit', 'export', id, '--format', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toMatch(/seq/);
+    const noReason = await cli(['audit', 'erase', id]);
+    expect(noReason.code).toBe(2);
+    const erase = await cli(['audit', 'erase', id, '--reason', 'GDPR Art. 17 request']);
+    expect(erase.code).toBe(0);
+    expect(erase.stdout).toMatch(/data key destroyed.*chain verifies/);
+    expect((await cli(['audit', 'verify', id])).code).toBe(0);
+    const after = await cli(['audit', 'export', id]);
+    const last = JSON.parse(after.stdout.trim().split('\n').at(-1)!) as { step: string; reasons: string[] };
+    expect(last).toMatchObject({ step: 'erasure', reasons: ['GDPR Art. 17 request'] });
+  });
+
+  it('audit verify exits 1 and names the first broken link when an event was changed', async () => {
+    const id = 'cliTamper1';
+    expect((await cli(['verify', 'card.png', '--doc-type', '01000000', '--merchant-biz-id', id, '--json'])).code).toBe(
+      0,
+    );
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(env.DOCOCR_DATA_DIR!, 'audit.db'));
+    db.prepare(
+      'UPDATE audit_events SET body = replace(body, \'"outcome":"passed"\', \'"outcome":"failed"\') WHERE application_id = ? AND seq = 2',
+    ).run(id);
+    db.close();
+    const res = await cli(['audit', 'verify', id]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/BROKEN: first broken link at event 2/);
+  });
+
+  it('audit on an unknown application exits 2 with a hint', async () => {
+    const res = await cli(['audit', 'show', 'noSuchApp']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/no audit trail for application noSuchApp \(list them with: dococr audit list\)/);
+  });
+
+  it('runs list filters by search attributes', async () => {
+    await cli(['verify', 'card.png', '--doc-type', '000000011', '--scene-code', 'cliRuns', '--json']);
+    // Visibility is eventually consistent.
+    let rows: Array<Record<string, string>> = [];
+    for (let i = 0; i < 20 && rows.length === 0; i++) {
+      const res = await cli(['runs', 'list', '--scene-code', 'cliRuns', '--json']);
+      expect(res.code).toBe(0);
+      rows = res.stdout.trim()
+        ? res.stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as Record<string, string>)
+        : [];
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ docType: '000000011', sceneCode: 'cliRuns', status: 'COMPLETED' });
+    const none = await cli(['runs', 'list', '--scene-code', 'cliRuns', '--doc-type', '01000000', '--json']);
+    expect(none.stdout.trim()).toBe('');
+    expect((await cli(['runs', 'list', '--since', 'yesterday'])).code).toBe(2);
+  });
+
+  it('config show masks secrets, and completion prints a bash script', async () => {
+    const res = await cli(['config', 'show'], { DOCOCR_ACCESS_KEYS: 'id1:verysecretvalue' });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/DOCOCR_ACCESS_KEYS\s+\*\*\*\*/);
+    expect(res.stdout).not.toContain('verysecretvalue');
+    const completion = await cli(['completion']);
+    expect(completion.stdout).toMatch(/complete -F _dococr dococr/);
+    expect(completion.stdout).toMatch(/verify/);
+  });
 });
