@@ -24,13 +24,47 @@ export interface CaptureOptions {
   defaultJpegQuality?: number;
   /** Write camera-like EXIF (Make/Model) into JPEG output. */
   cameraExif?: boolean;
+  /** 'phone' (default) adds a phone camera's mild vignetting, white balance shift, softness and sensor noise. */
+  camera?: 'phone' | 'ideal';
+}
+
+/** The baseline imperfections of a phone camera applied to every photographed image ('phone' camera). */
+export interface CameraModel {
+  /** Darkening at the image corners relative to the centre (0.1 = 10%). */
+  vignette: number;
+  /** White balance: red gain 1 + warmth, blue gain 1 - warmth. */
+  warmth: number;
+  /** Lens/focus softness, replaced by a stronger 'blur' condition. */
+  blurSigma: number;
+  /** Sensor noise, added to JPEG output only (a PNG "photo" is already an unusual artefact). */
+  noiseSigma: number;
+}
+
+function applyVignetteAndWhiteBalance(img: RgbImage, vignette: number, warmth: number): void {
+  const { data, width, height } = img;
+  const cx = width / 2;
+  const cy = height / 2;
+  const r2max = cx * cx + cy * cy;
+  const rGain = 1 + warmth;
+  const bGain = 1 - warmth;
+  for (let y = 0; y < height; y++) {
+    const dy2 = (y + 0.5 - cy) * (y + 0.5 - cy);
+    for (let x = 0; x < width; x++) {
+      const dx = x + 0.5 - cx;
+      const k = 1 - (vignette * (dx * dx + dy2)) / r2max;
+      const i = (y * width + x) * 3;
+      data[i] = data[i]! * k * rGain;
+      data[i + 1] = data[i + 1]! * k;
+      data[i + 2] = data[i + 2]! * k * bGain;
+    }
+  }
 }
 
 /** How the image file was written: what a forensic or quality check may look at. */
 export interface Encoding {
   /** JPEG quality, absent for PNG. */
   jpegQuality?: number;
-  /** Gaussian blur applied to the whole image (conditions or a spoof's softness), absent when none. */
+  /** Gaussian blur applied to the whole image (camera softness, a spoof's, or the blur condition), absent when none. */
   blurSigma?: number;
   /** Camera-like EXIF (Make 'dococr', Model 'specimen camera') present. */
   cameraExif: boolean;
@@ -38,6 +72,8 @@ export interface Encoding {
 
 export interface CaptureResult {
   data: Buffer;
+  /** Absent for the 'ideal' camera. */
+  camera?: CameraModel;
   encoding: Encoding;
   width: number;
   height: number;
@@ -147,6 +183,17 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   const scene = renderBackground(W, H, style, rng.fork('background'));
   warpOnto(scene.data, W, H, card.data, card.width, card.height, corners);
   o.sceneEffect?.(scene, corners);
+  const camRng = rng.fork('camera');
+  const camera: CameraModel | undefined =
+    o.camera === 'ideal'
+      ? undefined
+      : {
+          vignette: round2(camRng.range(0.04, 0.16)),
+          warmth: round2(camRng.range(-0.04, 0.04)),
+          blurSigma: round2(camRng.range(0.4, 0.7)),
+          noiseSigma: round2(camRng.range(1.2, 2.5)),
+        };
+  if (camera) applyVignetteAndWhiteBalance(scene, camera.vignette, camera.warmth);
 
   if (has('underexposed')) {
     const gain = round2(rng.range(0.3, 0.5));
@@ -176,6 +223,9 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
     addGlare(scene, spots);
     applied.push({ type: 'glare', params: { spots: JSON.stringify(spots) } });
   }
+  let format = o.format;
+  if (has('jpeg')) format = 'jpeg';
+  if (camera && format === 'jpeg' && !has('noise')) addNoise(scene, camera.noiseSigma, camRng.fork('sensor'));
   if (has('noise')) {
     const sigma = round2(rng.range(8, 22));
     addNoise(scene, sigma, rng.fork('noise'));
@@ -183,7 +233,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   }
 
   let pipeline = sharp(asBuffer(scene), { raw: { width: W, height: H, channels: 3 } });
-  let blur = o.defaultBlur;
+  let blur = Math.max(o.defaultBlur ?? 0, camera?.blurSigma ?? 0);
   if (has('blur')) {
     blur = round2(rng.range(1.6, 4));
     applied.push({ type: 'blur', params: { sigma: blur } });
@@ -199,10 +249,8 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
     }) as Corners;
     if (rotate90 !== 180) [outW, outH] = [H, W];
   }
-  let format = o.format;
   let quality = o.defaultJpegQuality ?? 92;
   if (has('jpeg')) {
-    format = 'jpeg';
     quality = rng.int(12, 40);
     applied.push({ type: 'jpeg', params: { quality } });
   }
@@ -223,6 +271,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   applied.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   return {
     data,
+    ...(camera ? { camera } : {}),
     encoding,
     width: outW,
     height: outH,

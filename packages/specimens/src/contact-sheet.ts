@@ -2,7 +2,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { escapeXml, Font } from './fonts.js';
 import { renderSpecimen } from './generate.js';
 import { SPECIMEN_KINDS } from './layouts.js';
-import { SAMPLES_SEED } from './samples.js';
+import { sampleSpecs } from './samples.js';
 import { TEMPLATES } from './templates.js';
 
 /** A PNG grid of one clean capture per DocType and side (the samples' images), labelled with kind and DocType. */
@@ -13,7 +13,8 @@ export async function contactSheetPng(tileWidth = 400, columns = 3): Promise<Buf
   const layers: OverlayOptions[] = [];
   for (let i = 0; i < SPECIMEN_KINDS.length; i++) {
     const kind = SPECIMEN_KINDS[i]!;
-    const img = await renderSpecimen({ seed: SAMPLES_SEED, kind, format: 'png', background: 'desk-grey' });
+    const spec = sampleSpecs().find((s) => s.options.kind === kind && s.file.endsWith('.png'))!;
+    const img = await renderSpecimen(spec.options);
     const left = (i % columns) * tileWidth;
     const top = Math.floor(i / columns) * (tileHeight + labelHeight);
     layers.push({ input: await sharp(img.data).resize(tileWidth, tileHeight).toBuffer(), left, top });

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CardSide, IMAGE_REQUIREMENTS, SpoofType, type DocType } from '@dococr/core';
 import type { BackgroundStyle } from './background.js';
-import { captureCard, type Encoding, type ImageFormat, type SceneEffect } from './capture.js';
+import { captureCard, type CameraModel, type Encoding, type ImageFormat, type SceneEffect } from './capture.js';
 import { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
 import { faceCount, type PortraitSource } from './faces.js';
 import { cardSideOf, kindFor, SPECIMEN_KINDS } from './layouts.js';
@@ -54,6 +54,8 @@ export interface SpecimenOptions {
   format?: ImageFormat;
   /** The surface under the card; default chosen by seed (PHOTO_COPY always uses paper). */
   background?: BackgroundStyle;
+  /** 'phone' (default): mild vignetting, white balance shift, softness and sensor noise; 'ideal': none. */
+  camera?: 'phone' | 'ideal';
   /** SHORTCUT only: the screen size in pixels (portrait); default one of a few phone screens by seed. */
   screen?: [number, number];
 }
@@ -68,6 +70,8 @@ export interface SpecimenRecord {
   height: number;
   format: ImageFormat;
   encoding: Encoding;
+  /** The baseline camera imperfections applied (absent for SHORTCUT and the 'ideal' camera). */
+  camera?: CameraModel;
   /** ExtIdInfo the engine should return (spoofInfo as when Spoof=T is requested). */
   groundTruth: {
     ocrIdInfo: Record<string, string>;
@@ -144,6 +148,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
   let format: ImageFormat = options.format ?? 'jpeg';
   let applied: AppliedCondition[] = [];
   let encoding: Encoding = { cameraExif: false };
+  let camera: CameraModel | undefined;
   if (spoof === SpoofType.Shortcut) {
     const p = screenshotParams(spoofRng, options.screen);
     spoofParams = { ...p };
@@ -180,6 +185,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
       format,
       rng: captureRng,
       cameraExif: true,
+      ...(options.camera ? { camera: options.camera } : {}),
       ...(background ? { background } : {}),
       ...(sceneEffect ? { sceneEffect } : {}),
       ...(defaultBlur !== undefined ? { defaultBlur } : {}),
@@ -192,6 +198,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     format = shot.format;
     applied = shot.conditions;
     encoding = shot.encoding;
+    camera = shot.camera;
   }
   const spoofTypes = spoof ? [spoof] : [];
   return {
@@ -204,6 +211,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     height: outH,
     format,
     encoding,
+    ...(camera ? { camera } : {}),
     groundTruth: {
       ocrIdInfo: doc.ocrIdInfo,
       spoofInfo: { spoofResult: spoof ? 'Y' : 'N', spoofType: spoofTypes },

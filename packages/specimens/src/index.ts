@@ -8,6 +8,7 @@ export {
   rotatePoint,
   type CaptureOptions,
   type CaptureResult,
+  type CameraModel,
   type Encoding,
   type ImageFormat,
 } from './capture.js';

@@ -16,7 +16,8 @@ export interface SampleSpec {
 export function sampleSpecs(): SampleSpec[] {
   const clean: SampleSpec[] = SPECIMEN_KINDS.map((kind) => ({
     file: `${kind}.png`,
-    options: { seed: SAMPLES_SEED, kind, format: 'png', background: 'desk-grey' },
+    // The 'ideal' camera (no vignetting) keeps these lossless files small; the JPEG passport uses the phone camera.
+    options: { seed: SAMPLES_SEED, kind, format: 'png', background: 'desk-grey', camera: 'ideal' },
   }));
   const spoof = (file: string, kind: SpecimenOptions['kind'], s: SpoofType): SampleSpec => ({
     file,

@@ -23,7 +23,13 @@ describe('spoofs', () => {
   });
 
   it('PHOTO_COPY is grey', async () => {
-    const s = await renderSpecimen({ seed: 'p', kind: 'cn-id-face', spoof: SpoofType.PhotoCopy, format: 'png' });
+    const s = await renderSpecimen({
+      seed: 'p',
+      kind: 'cn-id-face',
+      spoof: SpoofType.PhotoCopy,
+      format: 'png',
+      camera: 'ideal',
+    });
     const { d } = await rgb(s.data);
     let chroma = 0;
     for (let i = 0; i < d.length; i += 3) chroma += Math.abs(d[i]! - d[i + 1]!);

@@ -68,11 +68,13 @@ export function warpOnto(
   dst: Uint8ClampedArray,
   dstWidth: number,
   dstHeight: number,
-  src: Uint8Array,
+  srcBytes: Uint8Array,
   srcWidth: number,
   srcHeight: number,
   corners: Corners,
 ): void {
+  // A plain Uint8Array view: element access on Buffer (a subclass) is not always as fast in V8.
+  const src = new Uint8Array(srcBytes.buffer, srcBytes.byteOffset, srcBytes.length);
   const srcCorners: Point[] = [
     { x: 0, y: 0 },
     { x: srcWidth, y: 0 },
@@ -90,40 +92,78 @@ export function warpOnto(
   const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = inv;
   const maxX = srcWidth - 1;
   const maxY = srcHeight - 1;
+  const stride = srcWidth * 4;
   for (let y = y0; y <= y1; y++) {
     const py = y + 0.5;
-    for (let x = x0; x <= x1; x++) {
-      const px = x + 0.5;
-      const w = h6 * px + h7 * py + h8;
-      const sx = (h0 * px + h1 * py + h2) / w - 0.5;
-      const sy = (h3 * px + h4 * py + h5) / w - 0.5;
+    // Numerators and denominator are affine in x: step them instead of recomputing.
+    let nx = h0 * (x0 + 0.5) + h1 * py + h2;
+    let ny = h3 * (x0 + 0.5) + h4 * py + h5;
+    let nw = h6 * (x0 + 0.5) + h7 * py + h8;
+    for (let x = x0; x <= x1; x++, nx += h0, ny += h3, nw += h6) {
+      const sx = nx / nw - 0.5;
+      const sy = ny / nw - 0.5;
       if (sx < -1 || sy < -1 || sx > srcWidth || sy > srcHeight) continue;
       const fx = Math.floor(sx);
       const fy = Math.floor(sy);
       const ax = sx - fx;
       const ay = sy - fy;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      for (let j = 0; j < 4; j++) {
-        const cx = fx + (j & 1);
-        const cy = fy + (j >> 1);
-        if (cx < 0 || cy < 0 || cx > maxX || cy > maxY) continue;
-        const wgt = ((j & 1) === 1 ? ax : 1 - ax) * (j >> 1 === 1 ? ay : 1 - ay);
-        const si = (cy * srcWidth + cx) * 4;
-        const sa = (src[si + 3]! / 255) * wgt;
-        r += src[si]! * sa;
-        g += src[si + 1]! * sa;
-        b += src[si + 2]! * sa;
-        a += sa;
-      }
-      if (a <= 0) continue;
       const di = (y * dstWidth + x) * 3;
-      // r, g, b are premultiplied by the sampled alpha: blend as "over".
-      dst[di] = r + dst[di]! * (1 - a);
-      dst[di + 1] = g + dst[di + 1]! * (1 - a);
-      dst[di + 2] = b + dst[di + 2]! * (1 - a);
+      if (fx >= 0 && fy >= 0 && fx < maxX && fy < maxY) {
+        const i00 = fy * stride + fx * 4;
+        const i01 = i00 + stride;
+        const w00 = (1 - ax) * (1 - ay);
+        const w10 = ax * (1 - ay);
+        const w01 = (1 - ax) * ay;
+        const w11 = ax * ay;
+        const a00 = src[i00 + 3]!;
+        const a10 = src[i00 + 7]!;
+        const a01 = src[i01 + 3]!;
+        const a11 = src[i01 + 7]!;
+        if ((a00 & a10 & a01 & a11) === 255) {
+          // Interior of the card: all four taps opaque, plain bilinear.
+          dst[di] = src[i00]! * w00 + src[i00 + 4]! * w10 + src[i01]! * w01 + src[i01 + 4]! * w11;
+          dst[di + 1] = src[i00 + 1]! * w00 + src[i00 + 5]! * w10 + src[i01 + 1]! * w01 + src[i01 + 5]! * w11;
+          dst[di + 2] = src[i00 + 2]! * w00 + src[i00 + 6]! * w10 + src[i01 + 2]! * w01 + src[i01 + 6]! * w11;
+          continue;
+        }
+      }
+      blendEdgePixel(dst, di, src, srcWidth, maxX, maxY, fx, fy, ax, ay);
     }
   }
+}
+
+/** Bilinear sample with per-tap alpha (card edges and rounded corners), composited "over" the destination. */
+function blendEdgePixel(
+  dst: Uint8ClampedArray,
+  di: number,
+  src: Uint8Array,
+  srcWidth: number,
+  maxX: number,
+  maxY: number,
+  fx: number,
+  fy: number,
+  ax: number,
+  ay: number,
+): void {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let a = 0;
+  for (let j = 0; j < 4; j++) {
+    const cx = fx + (j & 1);
+    const cy = fy + (j >> 1);
+    if (cx < 0 || cy < 0 || cx > maxX || cy > maxY) continue;
+    const wgt = ((j & 1) === 1 ? ax : 1 - ax) * (j >> 1 === 1 ? ay : 1 - ay);
+    const si = (cy * srcWidth + cx) * 4;
+    const sa = (src[si + 3]! / 255) * wgt;
+    r += src[si]! * sa;
+    g += src[si + 1]! * sa;
+    b += src[si + 2]! * sa;
+    a += sa;
+  }
+  if (a <= 0) return;
+  // r, g, b are premultiplied by the sampled alpha: blend as "over".
+  dst[di] = r + dst[di]! * (1 - a);
+  dst[di + 1] = g + dst[di + 1]! * (1 - a);
+  dst[di + 2] = b + dst[di + 2]! * (1 - a);
 }
