@@ -1,1 +1,3 @@
 export * from './doc-ocr.js';
+export * from './kyc.js';
+export * from './batch.js';

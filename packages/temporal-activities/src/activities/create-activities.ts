@@ -1,5 +1,7 @@
+import { createBatchActivities } from './batch-activities.js';
 import { createEventActivities } from './event-activities.js';
 import { createImageActivities, type ImageActivityDeps } from './image-activities.js';
+import { createKycActivities } from './kyc-activities.js';
 import { createRecogniseActivities, type RecogniseActivityDeps } from './recognise-activities.js';
 
 export type DocOcrActivityDeps = ImageActivityDeps & RecogniseActivityDeps;
@@ -10,6 +12,8 @@ export function createDocOcrActivities(deps: DocOcrActivityDeps) {
     ...createImageActivities(deps),
     ...createEventActivities(deps),
     ...createRecogniseActivities(deps),
+    ...createKycActivities(deps),
+    ...createBatchActivities(),
   };
 }
 

@@ -5,3 +5,5 @@ export * from './create-activities.js';
 export * from './audited-step.js';
 export * from './event-activities.js';
 export * from './recognise-activities.js';
+export * from './kyc-activities.js';
+export * from './batch-activities.js';
