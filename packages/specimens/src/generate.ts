@@ -253,8 +253,8 @@ const S = (
 const C = (c: ConditionType): Scenario => S(c, { conditions: [c] });
 
 /**
- * The fixed mixing plan of an unfiltered run, cycled: 40 slots, so every condition and spoof type appears in any
- * 40 consecutive images. Shares: clean 15%, no-face control 5%, each of the ten conditions 5%, two combined
+ * The fixed mixing plan of an unfiltered run, cycled: 40 slots in two halves that differ only in their combined
+ * capture, so every condition and spoof type appears in any 20 consecutive images. Shares: clean 15%, no-face control 5%, each of the ten conditions 5%, two combined
  * captures 5%, each spoof type 5%, deliberate errors 5%.
  */
 function planHalf(combined: ConditionType[]): Scenario[] {
