@@ -48,3 +48,13 @@ export type {
   QualityMode,
   QualityThresholds,
 } from './quality/quality-types.js';
+export { BLAZEFACE_MODEL_PATH, blazeFaceSession, detectFaces, type FaceDetection } from './face/blazeface.js';
+export {
+  FACE_SCORE_WEIGHTS,
+  MIN_FACE_CONFIDENCE,
+  faceFactors,
+  scoreFace,
+  type FaceFactors,
+  type FaceScore,
+  type FaceScoreInput,
+} from './face/score-face.js';
