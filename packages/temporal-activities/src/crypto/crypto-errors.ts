@@ -5,7 +5,14 @@
 export class CryptoError extends Error {
   readonly retryable = false;
   constructor(
-    readonly code: 'KeyDestroyed' | 'UnknownKey' | 'DecryptionFailed' | 'KeyFilePermissions',
+    readonly code:
+      | 'KeyDestroyed'
+      | 'UnknownKey'
+      | 'DecryptionFailed'
+      | 'KeyFilePermissions'
+      | 'KeyFileMalformed'
+      | 'KeyInUse'
+      | 'KeyManagedElsewhere',
     message: string,
   ) {
     super(message);

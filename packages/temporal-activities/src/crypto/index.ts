@@ -6,8 +6,10 @@ export {
   UnknownKeyError,
   isKeyDestroyedError,
 } from './crypto-errors.js';
+export { SqliteDataKeyTable, type DataKeyRecord, type DataKeyTable } from './data-key-table.js';
 export { ENVELOPE_VERSION, KeyKind, keyRefOf, parseEnvelope, type EnvelopeHeader } from './envelope.js';
 export {
+  EnvelopeKeyStore,
   LocalKeyStore,
   type DataKeyDestruction,
   type DataKeyInfo,
@@ -15,8 +17,14 @@ export {
   type EncryptOptions,
   type KeyStore,
   type LocalKeyStoreOptions,
-  type MasterKeyInfo,
 } from './key-store.js';
+export {
+  FileMasterKeyRing,
+  StaticMasterKeyRing,
+  type MasterKeyInfo,
+  type MasterKeyRing,
+  type StaticMasterKey,
+} from './master-key-ring.js';
 export {
   ENCODED_FAILURE_CONVERTER_PATH,
   ENCRYPTED_ENCODING,
@@ -29,3 +37,4 @@ export {
   type DataConverterOptions,
   type EncryptionCodecOptions,
 } from './payload-codec.js';
+export { PostgresDataKeyTable, type PostgresDataKeyTableOptions } from './postgres-data-key-table.js';

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DecryptionError, KeyDestroyedError, KeyFilePermissionError, UnknownKeyError } from './crypto-errors.js';
 import { KeyKind, parseEnvelope } from './envelope.js';
-import { LocalKeyStore } from './key-store.js';
+import { SqliteDataKeyTable } from './data-key-table.js';
+import { EnvelopeKeyStore, LocalKeyStore } from './key-store.js';
+import { StaticMasterKeyRing } from './master-key-ring.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -165,5 +167,62 @@ describe('LocalKeyStore', () => {
     expect(() => LocalKeyStore.open({ dataDir })).toThrow(KeyFilePermissionError);
     chmodSync(join(dataDir, 'keys', name), 0o600);
     keys = LocalKeyStore.open({ dataDir });
+  });
+
+  it('retires an old master key only once nothing live depends on it', async () => {
+    const oldId = keys.activeMasterKeyId();
+    const sealedForApp = await keys.encrypt(text('app data'), { applicationId: 'app-1' });
+    const sealedUnderOld = await keys.encrypt(text('master data'));
+    await expect(keys.retireMasterKey(oldId)).rejects.toMatchObject({ code: 'KeyInUse' });
+    await keys.rotateMasterKey();
+    await expect(keys.retireMasterKey(oldId)).rejects.toThrow(/1 data keys are still wrapped/);
+    expect(await keys.rewrapDataKeys()).toBe(1);
+    await keys.retireMasterKey(oldId);
+    expect(readdirSync(join(dataDir, 'keys')).some((name) => name.includes(oldId))).toBe(false);
+    expect(Buffer.from(await keys.decrypt(sealedForApp)).toString()).toBe('app data');
+    // What was sealed directly under the retired key is gone with it.
+    await expect(keys.decrypt(sealedUnderOld)).rejects.toBeInstanceOf(UnknownKeyError);
+    expect((await keys.listMasterKeys()).map((k) => k.id)).toEqual([keys.activeMasterKeyId()]);
+  });
+});
+
+describe('EnvelopeKeyStore with configured master keys', () => {
+  const first = { id: 'prod-2026a', key: Buffer.alloc(32, 1).toString('base64') };
+  const second = { id: 'prod-2026b', key: Buffer.alloc(32, 2) };
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'dococr-keys-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('encrypts with the configured active key, decrypts with any configured key, and leaves rotation to the deployment', async () => {
+    const tablePath = join(dataDir, 'data-keys.db');
+    const before = new EnvelopeKeyStore(new StaticMasterKeyRing([first], first.id), new SqliteDataKeyTable(tablePath));
+    const sealed = await before.encrypt(text('x'));
+    const sealedForApp = await before.encrypt(text('y'), { applicationId: 'app-1' });
+    expect(parseEnvelope(sealed).id).toBe('prod-2026a');
+    await before.close();
+
+    const after = new EnvelopeKeyStore(
+      new StaticMasterKeyRing([first, second], second.id),
+      new SqliteDataKeyTable(tablePath),
+    );
+    try {
+      expect(Buffer.from(await after.decrypt(sealed)).toString()).toBe('x');
+      expect(parseEnvelope(await after.encrypt(text('z'))).id).toBe('prod-2026b');
+      expect(await after.rewrapDataKeys()).toBe(1);
+      expect(Buffer.from(await after.decrypt(sealedForApp)).toString()).toBe('y');
+      await expect(after.rotateMasterKey()).rejects.toMatchObject({ code: 'KeyManagedElsewhere' });
+      await expect(after.retireMasterKey(first.id)).rejects.toMatchObject({ code: 'KeyManagedElsewhere' });
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('refuses malformed configured keys', () => {
+    expect(() => new StaticMasterKeyRing([{ id: 'short', key: Buffer.alloc(16) }], 'short')).toThrow(/not 32 bytes/);
+    expect(() => new StaticMasterKeyRing([{ id: 'a:b', key: Buffer.alloc(32) }], 'a:b')).toThrow(/invalid/);
+    expect(() => new StaticMasterKeyRing([first], 'missing')).toThrow(UnknownKeyError);
   });
 });
