@@ -5,6 +5,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditCodecAccess,
+  pathTokenAuthorizer,
   startCodecServer,
   bearerTokenAuthorizer,
   type CodecAccess,
@@ -203,5 +204,30 @@ describe('codec endpoint over HTTP', () => {
       await audited.close();
       await auditStore.close();
     }
+  });
+
+  it('accepts a capability URL for a Web UI that sends no credentials', async () => {
+    const pathToken = 'Zq3xPp0a9kLm7Rt2vW5yB8cD';
+    const capability = await startCodecServer({
+      codec,
+      authorize: pathTokenAuthorizer(pathToken),
+      allowedOrigins: [UI_ORIGIN],
+    });
+    try {
+      const encoded = await codec.encode([defaultPayloadConverter.toPayload('via capability')]);
+      const body = JSON.stringify({ payloads: encoded.map(toJson) });
+      const call = (path: string) =>
+        fetch(`${capability.url}${path}`, { method: 'POST', headers: { Origin: UI_ORIGIN }, body });
+      const ok = await call(`/${pathToken}/decode`);
+      expect(ok.status).toBe(200);
+      const { payloads } = (await ok.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+      expect(defaultPayloadConverter.fromPayload(fromJson(payloads[0]!))).toBe('via capability');
+      expect((await call('/decode')).status).toBe(401);
+      expect((await call(`/${pathToken.slice(1)}x/decode`)).status).toBe(401);
+      expect((await call(`/${pathToken}/other`)).status).toBe(404);
+    } finally {
+      await capability.close();
+    }
+    expect(() => pathTokenAuthorizer('short')).toThrow(RangeError);
   });
 });

@@ -27,7 +27,10 @@ export interface CodecHandlerOptions {
   authorize(request: IncomingMessage): boolean | Promise<boolean>;
   /** Browser origins allowed to call, e.g. the Temporal Web UI at `http://localhost:8233`. Default: none. */
   allowedOrigins?: readonly string[];
-  /** Path prefix before `/decode` and `/encode`. Default `''`. */
+  /**
+   * Path prefix before `/decode` and `/encode`. Default: any prefix is routed (and left to `authorize`, e.g. a
+   * `pathTokenAuthorizer`); set it to answer 404 for every other path.
+   */
   basePath?: string;
   /** Largest accepted request body. Default 4 MiB, Temporal's gRPC message limit. */
   maxBodyBytes?: number;
@@ -66,7 +69,7 @@ class HttpError extends Error {
  * http.createServer(handler).listen(8234, '127.0.0.1');
  */
 export function createCodecHandler(options: CodecHandlerOptions): CodecRequestHandler {
-  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  const basePath = options.basePath?.replace(/\/+$/, '');
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 
@@ -80,8 +83,10 @@ export function createCodecHandler(options: CodecHandlerOptions): CodecRequestHa
     response.setHeader('Vary', 'Origin');
     try {
       const path = new URL(request.url ?? '/', 'http://codec').pathname;
-      const operation = path === `${basePath}/decode` ? 'decode' : path === `${basePath}/encode` ? 'encode' : undefined;
-      if (operation === undefined) throw new HttpError(404, 'not found');
+      const operation = /\/(decode|encode)$/.exec(path)?.[1] as CodecOperation | undefined;
+      if (operation === undefined || (basePath !== undefined && path !== `${basePath}/${operation}`)) {
+        throw new HttpError(404, 'not found');
+      }
       if (origin !== undefined && !originAllowed) throw new HttpError(403, `origin ${origin} is not allowed`);
       if (request.method === 'OPTIONS') {
         response.writeHead(204, {
@@ -128,6 +133,19 @@ export function bearerTokenAuthorizer(token: string): (request: IncomingMessage)
     const header = request.headers.authorization;
     if (header === undefined || !header.startsWith('Bearer ')) return false;
     return timingSafeEqual(createHash('sha256').update(header.slice('Bearer '.length)).digest(), expected);
+  };
+}
+
+/**
+ * Accepts requests whose path starts with `/<token>/`: a capability URL, for a Web UI that cannot send headers or
+ * cookies (the dev server's `--ui-codec-endpoint http://127.0.0.1:<port>/<token>`). Compared in constant time.
+ */
+export function pathTokenAuthorizer(token: string): (request: IncomingMessage) => boolean {
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) throw new RangeError('a codec path token needs 16+ URL-safe characters');
+  const expected = createHash('sha256').update(token).digest();
+  return (request) => {
+    const segment = new URL(request.url ?? '/', 'http://codec').pathname.split('/')[1] ?? '';
+    return timingSafeEqual(createHash('sha256').update(segment).digest(), expected);
   };
 }
 

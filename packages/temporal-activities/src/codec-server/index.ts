@@ -2,6 +2,7 @@ export { auditCodecAccess, type CodecAccessAuditOptions } from './codec-access-a
 export {
   bearerTokenAuthorizer,
   createCodecHandler,
+  pathTokenAuthorizer,
   startCodecServer,
   type CodecAccess,
   type CodecHandlerOptions,
