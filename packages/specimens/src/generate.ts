@@ -7,22 +7,25 @@ import { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } fro
 import { faceCount, type PortraitSource } from './faces.js';
 import { cardSideOf, kindFor, SPECIMEN_KINDS } from './layouts.js';
 import { Prng } from './prng.js';
-import { renderCard } from './render-card.js';
+import { renderCard, type RawImage } from './render-card.js';
+import { applyHomography, homographyFromPoints } from './warp.js';
 import {
   CONDITION_TYPES,
   type AppliedCondition,
   type ConditionType,
   type Corners,
   type DeliberateError,
+  type Rect,
   type SpecimenKind,
   type SpecimenSide,
 } from './specimen-types.js';
 import {
   applyPhotocopy,
-  applyScreenRecapture,
+  applyScreenLight,
   applyTamper,
   photocopyParams,
   renderScreenshot,
+  screenRaster,
   screenRecaptureParams,
   screenshotParams,
 } from './spoofs.js';
@@ -90,6 +93,29 @@ export interface SpecimenRecord {
 
 export interface SpecimenImage extends SpecimenRecord {
   data: Buffer;
+}
+
+/** Where a rectangle of the captured raster (the card inside a screen) ends up, through the same projective map. */
+function innerCorners(outer: Corners, raster: RawImage, r: Rect): Corners {
+  const h = homographyFromPoints(
+    [
+      { x: 0, y: 0 },
+      { x: raster.width, y: 0 },
+      { x: raster.width, y: raster.height },
+      { x: 0, y: raster.height },
+    ],
+    outer,
+  );
+  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+  return [
+    { x: r.x, y: r.y },
+    { x: r.x + r.w, y: r.y },
+    { x: r.x + r.w, y: r.y + r.h },
+    { x: r.x, y: r.y + r.h },
+  ].map((p) => {
+    const q = applyHomography(h, p);
+    return { x: round3(q.x), y: round3(q.y) };
+  }) as Corners;
 }
 
 function resolveKind(o: Pick<SpecimenOptions, 'kind' | 'docType' | 'side'>): SpecimenKind {
@@ -164,10 +190,13 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     let defaultBlur: number | undefined;
     let defaultJpegQuality: number | undefined;
     let background: BackgroundStyle | undefined = options.background;
+    let subject = card;
+    let cardRect: Rect | undefined;
     if (spoof === SpoofType.ScreenRemark) {
       const p = screenRecaptureParams(spoofRng);
       spoofParams = { ...p };
-      sceneEffect = (scene) => applyScreenRecapture(scene, p);
+      ({ raster: subject, cardRect } = screenRaster(card, p));
+      sceneEffect = (scene, screen) => applyScreenLight(scene, p, screen);
       defaultBlur = 0.6;
       defaultJpegQuality = 88;
     } else if (spoof === SpoofType.PhotoCopy) {
@@ -178,7 +207,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
       background = 'paper';
       defaultJpegQuality = 90;
     }
-    const shot = await captureCard(card, {
+    const shot = await captureCard(subject, {
       width,
       height,
       conditions,
@@ -192,7 +221,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
       ...(defaultJpegQuality !== undefined ? { defaultJpegQuality } : {}),
     });
     data = shot.data;
-    corners = shot.corners;
+    corners = cardRect ? innerCorners(shot.corners, subject, cardRect) : shot.corners;
     outW = shot.width;
     outH = shot.height;
     format = shot.format;

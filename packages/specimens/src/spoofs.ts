@@ -11,7 +11,10 @@ import { warpOnto } from './warp.js';
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
 export interface ScreenRecaptureParams {
+  /** Screen pixel pitch in card pixels: the grid is drawn in the screen's plane, so it follows the perspective. */
   pixelPitch: number;
+  /** Dark screen margin around the displayed card, as a fraction of the card width. */
+  margin: number;
   moireFrequency: number;
   moireAngle: number;
   moireDepth: number;
@@ -21,41 +24,81 @@ export interface ScreenRecaptureParams {
 
 export function screenRecaptureParams(rng: Prng): ScreenRecaptureParams {
   return {
-    pixelPitch: round2(rng.range(2.6, 4.2)),
+    pixelPitch: round2(rng.range(2.2, 3.6)),
+    margin: round2(rng.range(0.03, 0.08)),
     moireFrequency: round2(rng.range(0.035, 0.09)),
     moireAngle: round2(rng.range(-40, 40)),
-    moireDepth: round2(rng.range(0.08, 0.16)),
+    moireDepth: round2(rng.range(0.03, 0.08)),
     gamma: round2(rng.range(0.75, 0.9)),
     tint: rng.pick(['cool', 'warm']),
   };
 }
 
 /**
- * A card shown on a display and photographed: display gamma and white point, raised blacks, the screen's pixel grid
- * with RGB sub-pixel stripes, and a moiré beat between the grid and the camera sensor.
+ * The display: the card drawn on a dark screen area with the screen's pixel grid (dark rows between pixel rows,
+ * RGB sub-pixel stripes). Photographing this raster makes the grid alias against the camera's pixels (moiré).
+ * Returns the raster and where the card sits in it.
  */
-export function applyScreenRecapture(img: RgbImage, p: ScreenRecaptureParams): void {
+export function screenRaster(card: RawImage, p: ScreenRecaptureParams): { raster: RawImage; cardRect: Rect } {
+  const m = Math.round(card.width * p.margin);
+  const width = card.width + 2 * m;
+  const height = card.height + 2 * m;
+  const data = Buffer.alloc(width * height * 4);
+  const pitch = p.pixelPitch;
+  for (let y = 0; y < height; y++) {
+    const rowGap = (y % pitch) / pitch < 0.25 ? 0.68 : 1;
+    for (let x = 0; x < width; x++) {
+      const sub = Math.floor(((x % pitch) / pitch) * 3);
+      const di = (y * width + x) * 4;
+      const cx = x - m;
+      const cy = y - m;
+      let r = 12;
+      let g = 12;
+      let b = 14;
+      if (cx >= 0 && cy >= 0 && cx < card.width && cy < card.height) {
+        const si = (cy * card.width + cx) * 4;
+        const a = card.data[si + 3]! / 255;
+        r = card.data[si]! * a + r * (1 - a);
+        g = card.data[si + 1]! * a + g * (1 - a);
+        b = card.data[si + 2]! * a + b * (1 - a);
+      }
+      data[di] = Math.min(255, r * rowGap * (sub === 0 ? 1.08 : 0.9));
+      data[di + 1] = Math.min(255, g * rowGap * (sub === 1 ? 1.08 : 0.9));
+      data[di + 2] = Math.min(255, b * rowGap * (sub === 2 ? 1.08 : 0.9));
+      data[di + 3] = 255;
+    }
+  }
+  return { raster: { data, width, height, channels: 4 }, cardRect: { x: m, y: m, w: card.width, h: card.height } };
+}
+
+/**
+ * What the camera adds when it photographs a display, inside the screen's outline (`screen`, clockwise image
+ * corners): display gamma and white point, raised blacks, a moiré beat.
+ */
+export function applyScreenLight(img: RgbImage, p: ScreenRecaptureParams, screen: Corners): void {
   const { data, width, height } = img;
+  // Edge functions of the convex screen quad: a pixel is on the screen when it is on the inner side of all four.
+  const edges = screen.map((a, i) => {
+    const b = screen[(i + 1) % 4]!;
+    return { ax: a.x, ay: a.y, dx: b.x - a.x, dy: b.y - a.y };
+  });
+  const orientation = Math.sign(edges[0]!.dx * edges[1]!.dy - edges[0]!.dy * edges[1]!.dx);
   const tint = p.tint === 'cool' ? [0.9, 0.98, 1.1] : [1.08, 1.0, 0.86];
   const lut = new Float32Array(256);
   for (let v = 0; v < 256; v++) lut[v] = 14 + 232 * Math.pow(v / 255, p.gamma);
   const a = (p.moireAngle * Math.PI) / 180;
   const fx = p.moireFrequency * Math.cos(a) * 2 * Math.PI;
   const fy = p.moireFrequency * Math.sin(a) * 2 * Math.PI;
-  const pitch = p.pixelPitch;
   for (let y = 0; y < height; y++) {
-    const rowPhase = (y % pitch) / pitch;
-    const rowGap = rowPhase < 0.22 ? 0.72 : 1;
     for (let x = 0; x < width; x++) {
-      const colPhase = (x % pitch) / pitch;
-      const sub = Math.floor(colPhase * 3);
-      const moire = 1 + p.moireDepth * Math.cos(fx * x + fy * y);
-      const k = rowGap * moire;
+      const px = x + 0.5;
+      const py = y + 0.5;
+      if (!edges.every((e) => Math.sign(e.dx * (py - e.ay) - e.dy * (px - e.ax)) !== -orientation)) continue;
+      const k = 1 + p.moireDepth * Math.cos(fx * x + fy * y);
       const i = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const stripe = c === sub ? 1.08 : 0.9;
-        data[i + c] = lut[data[i + c]!]! * tint[c]! * stripe * k;
-      }
+      data[i] = lut[data[i]!]! * tint[0]! * k;
+      data[i + 1] = lut[data[i + 1]!]! * tint[1]! * k;
+      data[i + 2] = lut[data[i + 2]!]! * tint[2]! * k;
     }
   }
 }
