@@ -230,6 +230,9 @@ export function describeAuditStore(name: string, harness: AuditStoreHarness): vo
         InvalidAuditEventError,
       );
       await expect(store.append(step('app-1', 1, { attempt: 0 }))).rejects.toBeInstanceOf(InvalidAuditEventError);
+      await expect(store.append(step('app-1', 1, { reasons: 'blurry' as never }))).rejects.toBeInstanceOf(
+        InvalidAuditEventError,
+      );
       await expect(store.append(step('app-1', 1, { eventId: '' }))).rejects.toBeInstanceOf(InvalidAuditEventError);
       await expect(store.append(step('app-1', 1, { data: { at: new Date() as never } }))).rejects.toBeInstanceOf(
         InvalidAuditEventError,

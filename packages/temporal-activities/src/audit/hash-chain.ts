@@ -33,7 +33,7 @@ export function normalizeAuditInput(
   const attempt = input.attempt ?? 1;
   if (!Number.isInteger(attempt) || attempt < 1) throw new InvalidAuditEventError('attempt must be an integer from 1');
   const reasons = input.reasons ?? [];
-  if (!reasons.every((reason) => typeof reason === 'string'))
+  if (!Array.isArray(reasons) || !reasons.every((reason) => typeof reason === 'string'))
     throw new InvalidAuditEventError('reasons must be strings');
   const data = input.data ?? {};
   try {
