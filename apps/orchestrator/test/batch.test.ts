@@ -3,13 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchProgress, batchResult, startBatch, type BatchItemUpload } from '../src/batch-client.js';
 import type { BatchProgress } from '../src/workflows/batch.js';
 import { batchItemWorkflowId } from '../src/workflows/batch.js';
+import { sharedLocalEngine } from '../src/stack.js';
 import { newId, sample, startTestStack, type TestStack } from './stack-fixture.js';
 
 let t: TestStack;
 let tiny: Buffer;
+/** Batches (application ids) whose next recognition fails once with a retryable provider error. */
+const failOnce = new Set<string>();
 
 beforeAll(async () => {
-  t = await startTestStack('batch');
+  t = await startTestStack('batch', {
+    recogniser: async () => {
+      const engine = await sharedLocalEngine();
+      return {
+        analyze: async (request, options) => {
+          if (failOnce.delete(request.merchantBizId)) {
+            throw Object.assign(new Error('the provider is busy'), { code: 'Throttling.User', retryable: true });
+          }
+          return engine.analyze(request, options);
+        },
+      };
+    },
+  });
   tiny = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#c0c8d0' } })
     .png()
     .toBuffer();
@@ -121,6 +136,20 @@ describe('batch against a real dev server', () => {
       expect(events.filter((e) => e.workflowId === workflowId && e.step === 'decision')).toHaveLength(1);
     }
     await expect(t.services.audit.verify(batchId)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('retries a transient provider failure to success and records the failed attempt', async () => {
+    const batchId = newId('B');
+    failOnce.add(batchId);
+    await startBatch(t.stack, { batchId, merchantUserId: USER_ID, items: [item('emblem', 'cn-id-emblem.png')] });
+    const result = await batchResult(t.stack, batchId);
+    expect(result.progress).toEqual({ total: 1, done: 1, passed: 1, failed: 0, errors: 0 });
+    expect(failOnce.has(batchId)).toBe(false);
+    const attempts = (await t.services.audit.list(batchId)).filter((e) => e.step === 'recogniseDocument');
+    expect(attempts.map((e) => [e.attempt, e.outcome, e.reasons])).toEqual([
+      [1, 'error', ['Throttling.User', 'will be retried']],
+      [2, 'passed', []],
+    ]);
   });
 
   it('refuses a batch id or item key that cannot be part of a workflow id', async () => {
