@@ -1,7 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
-import { digestOf, saltedHash } from './digest.js';
+import { KeyDestroyedError } from '../crypto/crypto-errors.js';
+import { LocalKeyStore } from '../crypto/key-store.js';
+import { digestOf, keyedDigestOf, saltedHash } from './digest.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops whitespace', () => {
@@ -39,5 +44,23 @@ describe('digestOf and saltedHash', () => {
     expect(saltedHash('user-1', 'salt')).toBe(createHmac('sha256', 'salt').update('user-1').digest('hex'));
     expect(saltedHash('user-1', 'salt')).not.toBe(saltedHash('user-1', 'pepper'));
     expect(() => saltedHash('user-1', '')).toThrow(RangeError);
+  });
+
+  it('keys PII digests by the application, and loses them with its data key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dococr-digest-'));
+    const keys = LocalKeyStore.open({ dataDir });
+    try {
+      const fields = { name: 'CHAN TAI MAN', idNumber: 'A123456(7)' };
+      const keyed = await keyedDigestOf(keys, 'app-1', fields);
+      expect(keyed).toMatch(/^[0-9a-f]{64}$/);
+      expect(await keyedDigestOf(keys, 'app-1', { idNumber: 'A123456(7)', name: 'CHAN TAI MAN' })).toBe(keyed);
+      expect(await keyedDigestOf(keys, 'app-2', fields)).not.toBe(keyed);
+      expect(keyed).not.toBe(digestOf(fields));
+      await keys.destroyDataKey('app-1');
+      await expect(keyedDigestOf(keys, 'app-1', fields)).rejects.toBeInstanceOf(KeyDestroyedError);
+    } finally {
+      await keys.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import type { KeyStore } from '../crypto/key-store.js';
 import { canonicalJson } from './canonical-json.js';
 
 /**
@@ -8,10 +9,26 @@ import { canonicalJson } from './canonical-json.js';
  * @example digestOf({ name: 'CHAN TAI MAN', idNumber: 'A123456(7)' }) // proves later which fields were read
  */
 export function digestOf(value: unknown): string {
-  const hash = createHash('sha256');
-  if (value instanceof Uint8Array) hash.update(value);
-  else hash.update(canonicalJson(value), 'utf8');
-  return hash.digest('hex');
+  return createHash('sha256').update(bytesOf(value)).digest('hex');
+}
+
+/**
+ * The digest to record for values that hold PII (recognised fields, names, ID numbers): `digestOf`'s input keyed by
+ * the application's data key (`KeyStore.keyedDigest`). A plain SHA-256 of an ID number can be reversed by trying every
+ * number; this cannot without the key, and after erasure not at all, while the audit chain over it still verifies.
+ *
+ * @example outputDigest: await keyedDigestOf(keyStore, applicationId, ocrFields)
+ */
+export async function keyedDigestOf(
+  keyStore: Pick<KeyStore, 'keyedDigest'>,
+  applicationId: string,
+  value: unknown,
+): Promise<string> {
+  return keyStore.keyedDigest(applicationId, bytesOf(value));
+}
+
+function bytesOf(value: unknown): Uint8Array {
+  return value instanceof Uint8Array ? value : Buffer.from(canonicalJson(value), 'utf8');
 }
 
 /**

@@ -10,7 +10,7 @@ export {
   type ErasureOptions,
 } from './audit-types.js';
 export { canonicalJson, type JsonObject, type JsonValue } from './canonical-json.js';
-export { digestOf, saltedHash } from './digest.js';
+export { digestOf, keyedDigestOf, saltedHash } from './digest.js';
 export {
   eraseApplication,
   type EraseApplicationDeps,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CryptoError, DecryptionError, KeyDestroyedError, UnknownKeyError } from './crypto-errors.js';
@@ -41,6 +41,12 @@ export interface KeyStore {
   /** Throws `KeyDestroyedError`, `UnknownKeyError` or `DecryptionError`. */
   decrypt(envelope: Uint8Array): Promise<Uint8Array>;
   getOrCreateDataKey(applicationId: string): Promise<DataKeyInfo>;
+  /**
+   * HMAC-SHA256 (hex) of `data` under a key derived from the application's data key (HKDF-SHA256, info
+   * `dococr/keyed-digest/v1`). For digests of PII in the audit log: unlike a plain SHA-256 of an ID number, it cannot
+   * be brute-forced from the log, and once the data key is destroyed nobody can recompute or link it.
+   */
+  keyedDigest(applicationId: string, data: Uint8Array): Promise<string>;
   dataKeyStatus(applicationId: string): Promise<DataKeyStatus>;
   /**
    * Crypto-shredding: forgets the application's data key, so everything encrypted under it (blobs, payloads in
@@ -62,6 +68,7 @@ export interface KeyStore {
 }
 
 const DATA_KEY_AAD_PREFIX = 'dococr/data-key/v1/';
+const KEYED_DIGEST_INFO = 'dococr/keyed-digest/v1';
 
 /**
  * The key store built from a master key ring and a data-key table: `LocalKeyStore` on one machine (both in the data
@@ -103,6 +110,11 @@ export class EnvelopeKeyStore implements KeyStore {
     await this.dataKey(applicationId, true);
     const record = (await this.dataKeys.get(applicationId))!;
     return { applicationId, masterKeyId: record.masterKeyId!, createdAt: record.createdAt };
+  }
+
+  async keyedDigest(applicationId: string, data: Uint8Array): Promise<string> {
+    const macKey = hkdfSync('sha256', await this.dataKey(applicationId, true), Buffer.alloc(0), KEYED_DIGEST_INFO, 32);
+    return createHmac('sha256', Buffer.from(macKey)).update(data).digest('hex');
   }
 
   async dataKeyStatus(applicationId: string): Promise<DataKeyStatus> {
