@@ -1,5 +1,5 @@
-import type { DataConverter, Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter, Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { DecryptionError } from './crypto-errors.js';
 import { keyRefOf, parseEnvelope } from './envelope.js';
