@@ -3,7 +3,15 @@ import { BACKGROUND_STYLES, renderBackground, type BackgroundStyle } from './bac
 import { addGlare, addNoise, applyExposure, asBuffer, type GlareSpot, type RgbImage } from './pixels.js';
 import type { Prng } from './prng.js';
 import type { RawImage } from './render-card.js';
-import type { AppliedCondition, ConditionType, Corners, Point } from './specimen-types.js';
+import {
+  CONDITION_PARAMS,
+  CONDITION_TYPES,
+  type AppliedCondition,
+  type ConditionRequest,
+  type ConditionType,
+  type Corners,
+  type Point,
+} from './specimen-types.js';
 import { warpOnto } from './warp.js';
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -14,7 +22,7 @@ export type SceneEffect = (scene: RgbImage, corners: Corners) => void;
 export interface CaptureOptions {
   width: number;
   height: number;
-  conditions: readonly ConditionType[];
+  conditions: readonly ConditionRequest[];
   format: ImageFormat;
   rng: Prng;
   background?: BackgroundStyle;
@@ -130,30 +138,64 @@ export function rotatePoint(p: Point, deg: number, W: number, H: number): Point 
   }
 }
 
+/** Conditions by type with any fixed parameters; throws RangeError on unknown types or parameter names. */
+export function normaliseConditions(
+  requests: readonly ConditionRequest[],
+): Map<ConditionType, Record<string, number | string>> {
+  const out = new Map<ConditionType, Record<string, number | string>>();
+  for (const r of requests) {
+    const type = typeof r === 'string' ? r : r.type;
+    if (!CONDITION_TYPES.includes(type)) throw new RangeError(`unknown condition '${String(type)}'`);
+    const params = typeof r === 'string' ? {} : (r.params ?? {});
+    for (const name of Object.keys(params)) {
+      if (!CONDITION_PARAMS[type].includes(name)) {
+        throw new RangeError(
+          `condition '${type}' has no parameter '${name}' (has: ${CONDITION_PARAMS[type].join(', ')})`,
+        );
+      }
+    }
+    out.set(type, { ...out.get(type), ...params });
+  }
+  return out;
+}
+
 /** Photographs the card: places it on a surface, then applies the requested capture conditions. */
 export async function captureCard(card: RawImage, o: CaptureOptions): Promise<CaptureResult> {
   const { width: W, height: H, rng } = o;
-  const has = (t: ConditionType): boolean => o.conditions.includes(t);
+  const requested = normaliseConditions(o.conditions);
+  const has = (t: ConditionType): boolean => requested.has(t);
+  // The random value is drawn even when the caller fixed it, so fixing one parameter leaves the others unchanged.
+  const num = (t: ConditionType, name: string, draw: number): number => {
+    const v = requested.get(t)?.[name];
+    if (v === undefined) return draw;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${t}.${name} must be a number`);
+    return v;
+  };
   const applied: AppliedCondition[] = [];
   const placement: Placement = { coverage: rng.range(0.62, 0.8), cx: W / 2, cy: H / 2, angle: 0, tiltX: 0, tiltY: 0 };
   if (has('small-card')) {
-    placement.coverage = rng.range(0.18, 0.45);
+    placement.coverage = num('small-card', 'coverage', rng.range(0.18, 0.45));
     placement.cx += rng.range(-0.15, 0.15) * W;
     placement.cy += rng.range(-0.12, 0.12) * H;
   }
   let rotate90 = 0;
   if (has('rotation')) {
-    if (rng.chance(0.5)) {
-      rotate90 = rng.pick([90, 180, 270]);
+    const quarter = rng.chance(0.5);
+    const turn = rng.pick([90, 180, 270]);
+    const free = round2(rng.range(5, 25) * (rng.chance(0.5) ? -1 : 1));
+    const degrees = num('rotation', 'degrees', quarter ? turn : free);
+    const normalised = ((degrees % 360) + 360) % 360;
+    if (normalised % 90 === 0) {
+      rotate90 = normalised;
       applied.push({ type: 'rotation', params: { quarterTurns: rotate90 / 90, degrees: rotate90 } });
     } else {
-      placement.angle = round2(rng.range(5, 25) * (rng.chance(0.5) ? -1 : 1));
-      applied.push({ type: 'rotation', params: { degrees: placement.angle } });
+      placement.angle = degrees;
+      applied.push({ type: 'rotation', params: { degrees } });
     }
   }
   if (has('perspective')) {
-    placement.tiltX = round2(rng.range(0.06, 0.18) * (rng.chance(0.5) ? -1 : 1));
-    placement.tiltY = round2(rng.range(0.06, 0.2) * (rng.chance(0.5) ? -1 : 1));
+    placement.tiltX = num('perspective', 'tiltX', round2(rng.range(0.06, 0.18) * (rng.chance(0.5) ? -1 : 1)));
+    placement.tiltY = num('perspective', 'tiltY', round2(rng.range(0.06, 0.2) * (rng.chance(0.5) ? -1 : 1)));
     applied.push({ type: 'perspective', params: { tiltX: placement.tiltX, tiltY: placement.tiltY } });
   }
   let corners = cornersFor(card, W, H, placement);
@@ -164,9 +206,14 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
     corners = cornersFor(card, W, H, placement);
   }
   if (has('corner-cut')) {
-    const k = rng.int(0, 3);
+    let k = rng.int(0, 3);
+    const named = requested.get('corner-cut')?.corner;
+    if (named !== undefined) {
+      k = CORNER_NAMES.indexOf(named as (typeof CORNER_NAMES)[number]);
+      if (k < 0) throw new RangeError(`corner-cut.corner must be one of ${CORNER_NAMES.join(', ')}`);
+    }
     const c = corners[k]!;
-    const overshoot = round2(rng.range(0.06, 0.14) * Math.min(W, H));
+    const overshoot = num('corner-cut', 'overshootPx', round2(rng.range(0.06, 0.14) * Math.min(W, H)));
     // Move the card so that corner k lies `overshoot` pixels beyond the nearest image edges.
     const dx = c.x < W / 2 ? -overshoot - c.x : W + overshoot - c.x;
     const dy = c.y < H / 2 ? -overshoot - c.y : H + overshoot - c.y;
@@ -196,28 +243,28 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   if (camera) applyVignetteAndWhiteBalance(scene, camera.vignette, camera.warmth);
 
   if (has('underexposed')) {
-    const gain = round2(rng.range(0.3, 0.5));
-    const gamma = round2(rng.range(1.2, 1.6));
+    const gain = num('underexposed', 'gain', round2(rng.range(0.3, 0.5)));
+    const gamma = num('underexposed', 'gamma', round2(rng.range(1.2, 1.6)));
     applyExposure(scene, gain, gamma);
     applied.push({ type: 'underexposed', params: { gain, gamma } });
   }
   if (has('overexposed')) {
-    const gain = round2(rng.range(1.6, 2.3));
-    const gamma = round2(rng.range(0.6, 0.85));
+    const gain = num('overexposed', 'gain', round2(rng.range(1.6, 2.3)));
+    const gamma = num('overexposed', 'gamma', round2(rng.range(0.6, 0.85)));
     applyExposure(scene, gain, gamma);
     applied.push({ type: 'overexposed', params: { gain, gamma } });
   }
   if (has('glare')) {
     const spots: GlareSpot[] = [];
-    const n = rng.int(1, 3);
+    const n = num('glare', 'count', rng.int(1, 3));
     const xs = corners.map((p) => p.x);
     const ys = corners.map((p) => p.y);
     for (let i = 0; i < n; i++) {
       spots.push({
         x: round2(rng.range(Math.min(...xs), Math.max(...xs))),
         y: round2(rng.range(Math.min(...ys), Math.max(...ys))),
-        radius: round2(rng.range(0.07, 0.16) * Math.min(W, H)),
-        strength: round2(rng.range(0.75, 0.98)),
+        radius: num('glare', 'radius', round2(rng.range(0.07, 0.16) * Math.min(W, H))),
+        strength: num('glare', 'strength', round2(rng.range(0.75, 0.98))),
       });
     }
     addGlare(scene, spots);
@@ -227,7 +274,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   if (has('jpeg')) format = 'jpeg';
   if (camera && format === 'jpeg' && !has('noise')) addNoise(scene, camera.noiseSigma, camRng.fork('sensor'));
   if (has('noise')) {
-    const sigma = round2(rng.range(8, 22));
+    const sigma = num('noise', 'sigma', round2(rng.range(8, 22)));
     addNoise(scene, sigma, rng.fork('noise'));
     applied.push({ type: 'noise', params: { sigma } });
   }
@@ -235,7 +282,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   let pipeline = sharp(asBuffer(scene), { raw: { width: W, height: H, channels: 3 } });
   let blur = Math.max(o.defaultBlur ?? 0, camera?.blurSigma ?? 0);
   if (has('blur')) {
-    blur = round2(rng.range(1.6, 4));
+    blur = num('blur', 'sigma', round2(rng.range(1.6, 4)));
     applied.push({ type: 'blur', params: { sigma: blur } });
   }
   if (blur && blur >= 0.3) pipeline = pipeline.blur(blur);
@@ -251,7 +298,8 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
   }
   let quality = o.defaultJpegQuality ?? 92;
   if (has('jpeg')) {
-    quality = rng.int(12, 40);
+    quality = Math.round(num('jpeg', 'quality', rng.int(12, 40)));
+    if (quality < 1 || quality > 100) throw new RangeError('jpeg.quality must be 1..100');
     applied.push({ type: 'jpeg', params: { quality } });
   }
   const encoding: Encoding = { cameraExif: false };
@@ -267,7 +315,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
     pipeline = pipeline.png({ compressionLevel: 6 });
   }
   const data = await pipeline.toBuffer();
-  const order: ConditionType[] = [...o.conditions];
+  const order: ConditionType[] = [...requested.keys()];
   applied.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   return {
     data,

@@ -144,6 +144,35 @@ describe('ground truth', () => {
   });
 });
 
+describe('conditions with fixed parameters', () => {
+  it('honours the parameters given and draws the rest from the seed', async () => {
+    const turned = await renderSpecimen({
+      seed: 'c',
+      kind: 'hkid-2003',
+      conditions: [{ type: 'rotation', params: { degrees: 90 } }],
+    });
+    expect([turned.width, turned.height]).toEqual([480, 640]);
+    expect(turned.conditions).toEqual([{ type: 'rotation', params: { quarterTurns: 1, degrees: 90 } }]);
+    const q = await renderSpecimen({
+      seed: 'c',
+      kind: 'hkid-2003',
+      conditions: [{ type: 'jpeg', params: { quality: 30 } }],
+    });
+    expect(q.encoding.jpegQuality).toBe(30);
+    const cut = await renderSpecimen({
+      seed: 'c',
+      kind: 'hkid-2003',
+      conditions: [{ type: 'corner-cut', params: { corner: 'bottom-right', overshootPx: 40 } }],
+    });
+    const br = cut.corners[2];
+    expect(br.x).toBeCloseTo(640 + 40, 2);
+    expect(br.y).toBeCloseTo(480 + 40, 2);
+    await expect(renderSpecimen({ seed: 'c', conditions: [{ type: 'blur', params: { radius: 3 } }] })).rejects.toThrow(
+      /no parameter 'radius'/,
+    );
+  });
+});
+
 describe('filters', () => {
   it('keeps to the DocTypes, sides, conditions and spoofs asked for', async () => {
     const { entries, meta } = await generate({

@@ -2,7 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CardSide, IMAGE_REQUIREMENTS, SpoofType, type DocType } from '@dococr/core';
 import type { BackgroundStyle } from './background.js';
-import { captureCard, type CameraModel, type Encoding, type ImageFormat, type SceneEffect } from './capture.js';
+import {
+  captureCard,
+  normaliseConditions,
+  type CameraModel,
+  type Encoding,
+  type ImageFormat,
+  type SceneEffect,
+} from './capture.js';
 import { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
 import { faceCount, type PortraitSource } from './faces.js';
 import { cardSideOf, kindFor, SPECIMEN_KINDS } from './layouts.js';
@@ -10,8 +17,8 @@ import { Prng } from './prng.js';
 import { renderCard, type RawImage } from './render-card.js';
 import { applyHomography, homographyFromPoints } from './warp.js';
 import {
-  CONDITION_TYPES,
   type AppliedCondition,
+  type ConditionRequest,
   type ConditionType,
   type Corners,
   type DeliberateError,
@@ -45,7 +52,8 @@ export interface SpecimenOptions {
   kind?: SpecimenKind;
   docType?: DocType;
   side?: SpecimenSide;
-  conditions?: readonly ConditionType[];
+  /** Capture conditions, by name or with parameters fixed (see {@link ConditionRequest}). */
+  conditions?: readonly ConditionRequest[];
   spoof?: SpoofType;
   /** Plant one labelled check-character or MRZ mismatch (kinds that have check characters only). */
   deliberateError?: boolean;
@@ -131,8 +139,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
   const seed = String(options.seed);
   const rng = new Prng(`${seed}/${kind}`);
   const conditions = [...(options.conditions ?? [])];
-  const unknown = conditions.filter((c) => !CONDITION_TYPES.includes(c));
-  if (unknown.length) throw new RangeError(`unknown condition ${unknown.join(', ')}`);
+  normaliseConditions(conditions);
   const withError = options.deliberateError === true && KINDS_WITH_CHECK_CHARACTERS.includes(kind);
   let doc: DocumentContent = createDocument(kind, rng.fork('identity'), withError);
   const faceIndex = rng.int(0, faceCount() - 1);

@@ -5,6 +5,7 @@ export { renderCard, type RawImage, type RenderCardOptions } from './render-card
 export { layoutFor, kindFor, cardSideOf, docTypeSides, SPECIMEN_KINDS } from './layouts.js';
 export {
   captureCard,
+  normaliseConditions,
   rotatePoint,
   type CaptureOptions,
   type CaptureResult,

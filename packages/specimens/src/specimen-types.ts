@@ -81,6 +81,27 @@ export const CONDITION_TYPES = [
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
+/** Parameters a caller may fix for each condition; any left out are drawn from the seed. */
+export const CONDITION_PARAMS: Readonly<Record<ConditionType, readonly string[]>> = {
+  perspective: ['tiltX', 'tiltY'],
+  'small-card': ['coverage'],
+  'corner-cut': ['corner', 'overshootPx'],
+  rotation: ['degrees'],
+  blur: ['sigma'],
+  noise: ['sigma'],
+  jpeg: ['quality'],
+  underexposed: ['gain', 'gamma'],
+  overexposed: ['gain', 'gamma'],
+  glare: ['count', 'radius', 'strength'],
+};
+
+/**
+ * A condition by name, or with some parameters fixed: `{ type: 'rotation', params: { degrees: 90 } }` (a multiple
+ * of 90 turns the whole image; other angles turn the card), `{ type: 'jpeg', params: { quality: 30 } }`,
+ * `{ type: 'corner-cut', params: { corner: 'top-left' } }`. Names per type: {@link CONDITION_PARAMS}.
+ */
+export type ConditionRequest = ConditionType | { type: ConditionType; params?: Record<string, number | string> };
+
 /** One applied capture condition with the parameters used. */
 export interface AppliedCondition {
   type: ConditionType;
