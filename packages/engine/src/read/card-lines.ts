@@ -8,6 +8,8 @@ export interface CardLine {
   charConfidences: number[];
   /** Each character's position along the line, as a fraction of the card's width (aligned with the text). */
   charPositions: number[];
+  /** Centres of blank gaps in the ink wide enough to be word spaces, as fractions of the card's width. */
+  wordGaps?: number[];
   x0: number;
   y0: number;
   x1: number;
@@ -50,6 +52,7 @@ export async function readCardLines(
       charPositions: (aligned ? t.charPositions.slice(start, end) : t.charPositions).map(
         (p) => (b.x + p * b.width) / card.width,
       ),
+      wordGaps: wordGaps(card, b).map((x) => x / card.width),
       x0: b.x / card.width,
       y0: b.y / card.height,
       x1: (b.x + b.width) / card.width,
@@ -57,6 +60,62 @@ export async function readCardLines(
     });
   });
   return lines.sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
+}
+
+/**
+ * Blank column runs inside a text region that are wide enough to be spaces between words: wider than a third of
+ * the ink's height (a word space with its side bearings is about half a cap height, two upright stems of one word
+ * about a fifth).
+ * The recogniser drops many spaces, so readers of Latin names put them back from these.
+ */
+function wordGaps(card: RgbImage, box: { x: number; y: number; width: number; height: number }): number[] {
+  const x0 = Math.max(0, Math.floor(box.x));
+  const y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(card.width, Math.ceil(box.x + box.width));
+  const y1 = Math.min(card.height, Math.ceil(box.y + box.height));
+  if (x1 - x0 < 8 || y1 - y0 < 4) return [];
+  const grey = (x: number, y: number): number => {
+    const i = (y * card.width + x) * 3;
+    return ((card.data[i] ?? 0) * 299 + (card.data[i + 1] ?? 0) * 587 + (card.data[i + 2] ?? 0) * 114) / 1000;
+  };
+  let lo = 255;
+  let hi = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const g = grey(x, y);
+      if (g < lo) lo = g;
+      if (g > hi) hi = g;
+    }
+  }
+  if (hi - lo < 40) return [];
+  const threshold = (lo + hi) / 2;
+  const inkColumns: boolean[] = [];
+  let top = y1;
+  let bottom = y0;
+  for (let x = x0; x < x1; x++) {
+    let ink = false;
+    for (let y = y0; y < y1; y++) {
+      if (grey(x, y) < threshold) {
+        ink = true;
+        if (y < top) top = y;
+        if (y > bottom) bottom = y;
+      }
+    }
+    inkColumns.push(ink);
+  }
+  const minGap = 0.35 * Math.max(1, bottom - top + 1);
+  const gaps: number[] = [];
+  let run = -1;
+  const first = inkColumns.indexOf(true);
+  const last = inkColumns.lastIndexOf(true);
+  for (let k = first; k <= last && first >= 0; k++) {
+    if (!inkColumns[k] && run < 0) run = k;
+    if (inkColumns[k] && run >= 0) {
+      if (k - run >= minGap) gaps.push(x0 + (run + k) / 2);
+      run = -1;
+    }
+  }
+  return gaps;
 }
 
 /** The detector sometimes reports a fragment inside a larger region; reading it twice only adds noise. */

@@ -130,76 +130,27 @@ export function compactLine(line: CardLine): CardLine {
   };
 }
 
-// Advance widths of capital letters in a Helvetica-metric sans (per 1000 em): the distance between two letters'
-// centres depends on how wide both are, so a word gap shows as distance beyond what the two letters explain.
-const CAPITAL_WIDTHS: Record<string, number> = {
-  A: 667,
-  B: 667,
-  C: 722,
-  D: 722,
-  E: 667,
-  F: 611,
-  G: 778,
-  H: 722,
-  I: 278,
-  J: 500,
-  K: 667,
-  L: 556,
-  M: 833,
-  N: 722,
-  O: 778,
-  P: 667,
-  Q: 778,
-  R: 722,
-  S: 667,
-  T: 611,
-  U: 722,
-  V: 667,
-  W: 944,
-  X: 667,
-  Y: 667,
-  Z: 611,
-};
-const SPACE_WIDTH = 278;
-
 /**
  * The line's Latin text with word spaces restored: the recogniser often drops the space between words ("HUYINGYI"),
- * but the characters' positions still show the gap. Each pair of neighbouring letters is compared with the distance
- * their widths explain; an excess of a third of a space width or more is a word break.
+ * but the ink shows the gap ({@link CardLine.wordGaps}); a space goes between two letters whose positions enclose
+ * such a gap. Spaces the recogniser kept stay.
  */
 export function spacedText(line: CardLine): string {
   const compact = compactLine(line);
   const chars = [...compact.text];
   const pos = compact.charPositions;
   const asRead = line.text.trim().replace(/\s+/g, ' ');
-  if (pos.length !== chars.length || chars.length < 3) return asRead;
-  const expected = chars
-    .slice(1)
-    .map((c, i) => ((CAPITAL_WIDTHS[chars[i] ?? ''] ?? 650) + (CAPITAL_WIDTHS[c] ?? 650)) / 2);
-  const measured = pos.slice(1).map((p, i) => p - (pos[i] ?? 0));
-  const ratios = measured.map((m, i) => m / (expected[i] ?? 650)).sort((a, b) => a - b);
-  const scale = ratios[Math.floor(ratios.length / 2)] ?? 0;
-  if (scale <= 0) return asRead;
-  const kept = new Set<number>();
-  // Spaces the recogniser did keep stay where they are.
+  if (pos.length !== chars.length || !line.wordGaps?.length) return asRead;
+  const spacedAt = new Set<number>();
   let index = 0;
   for (const ch of line.text.trim()) {
-    if (/\s/.test(ch)) kept.add(index);
+    if (/\s/.test(ch)) spacedAt.add(index);
     else index++;
   }
-  const inferred = new Set<number>();
-  measured.forEach((m, i) => {
-    const excess = m - (expected[i] ?? 650) * scale;
-    if (excess > 0.35 * SPACE_WIDTH * scale && /[A-Z]/.test(chars[i] ?? '') && /[A-Z]/.test(chars[i + 1] ?? '')) {
-      inferred.add(i + 1);
-    }
-  });
-  // Names have no one-letter words: an inferred break that would leave one is quantisation noise.
-  for (const at of [...inferred].sort((x, y) => x - y)) {
-    const all = [...new Set([0, ...kept, ...inferred, chars.length])].sort((x, y) => x - y);
-    const k = all.indexOf(at);
-    if (at - (all[k - 1] ?? 0) < 2 || (all[k + 1] ?? chars.length) - at < 2) inferred.delete(at);
+  for (const gap of line.wordGaps) {
+    const after = pos.findIndex((p) => p > gap);
+    if (after > 0 && /[A-Za-z]/.test(chars[after - 1] ?? '') && /[A-Za-z]/.test(chars[after] ?? ''))
+      spacedAt.add(after);
   }
-  const spacedAt = new Set([...kept, ...inferred]);
   return chars.map((c, i) => (spacedAt.has(i) && i > 0 ? ' ' + c : c)).join('');
 }
