@@ -44,8 +44,14 @@ export interface TestStack {
   config: OrchestratorConfig;
 }
 
-/** A dev server in a fresh data folder with unique task queues, and (unless told otherwise) a worker in-process. */
-export async function startTestStack(name: string, options: Partial<StackOptions> = {}): Promise<TestStack> {
+/**
+ * A dev server in a fresh data folder with unique task queues, and (unless told otherwise) a worker in-process.
+ * `plainPayloads` leaves the codec out, for histories that must replay without this data folder's keys.
+ */
+export async function startTestStack(
+  name: string,
+  { plainPayloads = false, ...options }: Partial<StackOptions> & { plainPayloads?: boolean } = {},
+): Promise<TestStack> {
   const config = orchestratorConfigFromEnv(
     {},
     { dataDir: tempDir(name), devServerPort: await freePort(), devServerUiPort: await freePort() },
@@ -58,7 +64,7 @@ export async function startTestStack(name: string, options: Partial<StackOptions
     blobs: services.blobs,
     audit: services.audit,
     hashUserId: services.hashUserId,
-    dataConverter: services.dataConverter,
+    ...(plainPayloads ? {} : { dataConverter: services.dataConverter }),
     taskQueue: `${name}-${suffix}`,
     ocrTaskQueue: `${name}-ocr-${suffix}`,
     ...options,
