@@ -27,6 +27,7 @@ import {
   macaoName,
   pinyinName,
   randomChineseName,
+  type ChineseName,
   simplifiedName,
   titleCase,
   traditionalGiven,
@@ -43,6 +44,7 @@ import {
   PASSPORT_COUNTRIES,
   PLACES_OF_BIRTH,
   REGIONS,
+  type Region,
   STREETS,
 } from './reference-data.js';
 import { SpecimenKind, type DeliberateError } from './specimen-types.js';
@@ -60,6 +62,30 @@ export interface DocumentContent {
 
 type Sex = 'M' | 'F';
 
+/**
+ * The holder: drawn once and printed on any document, so that several documents of one person (a KYC case) agree
+ * on name, sex, date of birth and home region.
+ */
+export interface Person {
+  name: ChineseName;
+  sex: Sex;
+  birth: Ymd;
+  latinSurname: string;
+  latinGiven: string;
+  region: Region;
+  address: string;
+}
+
+export function randomPerson(rng: Prng): Person {
+  const name = randomChineseName(rng);
+  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  const birth = randomDate(rng, 1955, 2005);
+  const names = sex === 'F' ? LATIN_GIVEN_NAMES_F : LATIN_GIVEN_NAMES_M;
+  const latinGiven = rng.chance(0.4) ? `${rng.pick(names)} ${rng.pick(names)}` : rng.pick(names);
+  const { region, address } = cnAddress(rng);
+  return { name, sex, birth, latinSurname: rng.pick(LATIN_SURNAMES), latinGiven, region, address };
+}
+
 /** Sex as each document's ocrIdInfo spells it: the spec's M/F where it says so, its permit example's 'Male'. */
 const permitSex = (s: Sex): string => (s === 'M' ? 'Male' : 'Female');
 
@@ -74,21 +100,19 @@ function corruptChar(s: string, i: number, rng: Prng): string {
   return s.slice(0, i) + c + s.slice(i + 1);
 }
 
-function passport(rng: Prng, withError: boolean): DocumentContent {
+function passport(person: Person, rng: Prng, withError: boolean): DocumentContent {
   const country = rng.pick(PASSPORT_COUNTRIES);
-  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
+  const { sex, birth } = person;
   let surname: string;
   let given: string;
   if (country.code === 'CHN') {
-    const p = pinyinName(randomChineseName(rng));
+    const p = pinyinName(person.name);
     surname = p.surname;
     given = p.given;
   } else {
-    surname = rng.pick(LATIN_SURNAMES);
-    const names = sex === 'F' ? LATIN_GIVEN_NAMES_F : LATIN_GIVEN_NAMES_M;
-    given = rng.chance(0.4) ? `${rng.pick(names)} ${rng.pick(names)}` : rng.pick(names);
+    surname = person.latinSurname;
+    given = person.latinGiven;
   }
-  const birth = randomDate(rng, 1950, 2006);
   const issue = randomDate(rng, 2017, 2025);
   const expiry = dayBefore(addYears(issue, 10));
   const number =
@@ -160,13 +184,12 @@ function passport(rng: Prng, withError: boolean): DocumentContent {
 
 const HK_BIRTHPLACE = ['Z', 'Z', 'Z', 'X', 'W', 'O'] as const;
 
-function hkid(rng: Prng, edition: 2003 | 2018, withError: boolean): DocumentContent {
-  const name = randomChineseName(rng);
+function hkid(person: Person, rng: Prng, edition: 2003 | 2018, withError: boolean): DocumentContent {
+  const { name, sex, birth } = person;
   const hk = hongKongName(name);
-  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
-  const birth = randomDate(rng, 1950, 2007);
-  const firstReg = randomDate(rng, Math.max(birth.y + 1, 1960), Math.max(birth.y + 12, 1990));
-  const issue = edition === 2003 ? randomDate(rng, 2003, 2018) : randomDate(rng, 2019, 2025);
+  const issue = edition === 2003 ? randomDate(rng, Math.max(2003, birth.y + 1), 2018) : randomDate(rng, 2019, 2025);
+  const firstRegFrom = Math.max(birth.y + 1, 1960);
+  const firstReg = randomDate(rng, firstRegFrom, Math.max(firstRegFrom, Math.min(birth.y + 12, issue.y)));
   const ageAtIssue = issue.y - birth.y;
   const symbols = `${ageAtIssue >= 18 ? '***' : ageAtIssue >= 11 ? '*' : ''}A${rng.pick(HK_BIRTHPLACE)}`;
   const prefix = `${rng.chance(0.15) ? 'X' : ''}${LETTERS.charAt(rng.int(0, 22))}${rng.digits(6)}`;
@@ -225,10 +248,8 @@ interface PermitPerson {
   expiry: Ymd;
 }
 
-function permitPerson(rng: Prng, english: 'pinyin' | 'hongKong' | 'macao'): PermitPerson {
-  const name = randomChineseName(rng);
-  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
-  const birth = randomDate(rng, 1950, 2006);
+function permitPerson(person: Person, rng: Prng, english: 'pinyin' | 'hongKong' | 'macao'): PermitPerson {
+  const { name, sex, birth } = person;
   const issue = randomDate(rng, 2016, 2025);
   const years = issue.y - birth.y >= 18 ? 10 : 5;
   let englishName: string;
@@ -271,8 +292,8 @@ const permitTruth = (p: PermitPerson, extra: Record<string, string>): Record<str
   ...extra,
 });
 
-function exitEntryPermit(rng: Prng, withError: boolean): DocumentContent {
-  const p = permitPerson(rng, 'pinyin');
+function exitEntryPermit(person: Person, rng: Prng, withError: boolean): DocumentContent {
+  const p = permitPerson(person, rng, 'pinyin');
   const number = rng.chance(0.5) ? `C${rng.digits(8)}` : `C${LETTERS.charAt(rng.int(0, 22))}${rng.digits(7)}`;
   const place = rng.pick(REGIONS).placeOfIssue;
   const fields = {
@@ -298,10 +319,10 @@ function exitEntryPermit(rng: Prng, withError: boolean): DocumentContent {
   };
 }
 
-function mainlandPermitHkMacao(rng: Prng): DocumentContent {
+function mainlandPermitHkMacao(person: Person, rng: Prng): DocumentContent {
   // H numbers belong to Hong Kong residents (HK spelling), M numbers to Macao residents (Macao spelling).
   const fromMacao = rng.chance(0.3);
-  const p = permitPerson(rng, fromMacao ? 'macao' : 'hongKong');
+  const p = permitPerson(person, rng, fromMacao ? 'macao' : 'hongKong');
   const number = `${fromMacao ? 'M' : 'H'}${rng.digits(8)}`;
   const renewal = String(rng.int(0, 3)).padStart(2, '0');
   return {
@@ -312,8 +333,8 @@ function mainlandPermitHkMacao(rng: Prng): DocumentContent {
   };
 }
 
-function mainlandPermitTaiwan(rng: Prng): DocumentContent {
-  const p = permitPerson(rng, 'pinyin');
+function mainlandPermitTaiwan(person: Person, rng: Prng): DocumentContent {
+  const p = permitPerson(person, rng, 'pinyin');
   const number = rng.digits(8);
   const place = rng.pick(REGIONS).placeOfIssue;
   return {
@@ -326,12 +347,10 @@ function mainlandPermitTaiwan(rng: Prng): DocumentContent {
 
 const MACAO_BIRTHPLACE = ['A', 'A', 'A', 'B', 'C', 'D'] as const;
 
-function macaoId(rng: Prng): DocumentContent {
-  const name = randomChineseName(rng);
+function macaoId(person: Person, rng: Prng): DocumentContent {
+  const { name, sex, birth } = person;
   const mo = macaoName(name);
-  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
-  const birth = randomDate(rng, 1950, 2007);
-  const issue = randomDate(rng, 2016, 2025);
+  const issue = randomDate(rng, Math.max(2016, birth.y + 1), 2025);
   const expiry = dayBefore(addYears(issue, issue.y - birth.y >= 21 ? 10 : 5));
   const symbols = `${rng.pick(MACAO_BIRTHPLACE)}${rng.chance(0.7) ? 'S' : ''}${sex}`;
   // No published check-digit rule exists for the Macao number, so the check digit is arbitrary and never "wrong".
@@ -373,11 +392,8 @@ function cnAddress(rng: Prng): { region: (typeof REGIONS)[number]; address: stri
   return { region, address };
 }
 
-function cnIdFace(rng: Prng, withError: boolean): DocumentContent {
-  const name = randomChineseName(rng);
-  const sex: Sex = rng.chance(0.5) ? 'M' : 'F';
-  const birth = randomDate(rng, 1950, 2008);
-  const { region, address } = cnAddress(rng);
+function cnIdFace(person: Person, rng: Prng, withError: boolean): DocumentContent {
+  const { name, sex, birth, region, address } = person;
   const seq = rng.int(0, 499) * 2 + (sex === 'M' ? 1 : 0);
   const first17 = `${region.code}${compact(birth)}${String(seq).padStart(3, '0')}`;
   const right = computeCnResidentIdCheckChar(first17);
@@ -415,9 +431,8 @@ function cnIdFace(rng: Prng, withError: boolean): DocumentContent {
 }
 
 /** Validity by age at issue (GB/T: under 16: 5 years, 16-25: 10, 26-45: 20, older: long-term). */
-function cnIdEmblem(rng: Prng): DocumentContent {
-  const { region } = cnAddress(rng);
-  const birth = randomDate(rng, 1950, 2008);
+function cnIdEmblem(person: Person, rng: Prng): DocumentContent {
+  const { region, birth } = person;
   const issue = randomDate(rng, Math.max(2010, birth.y + 1), 2025);
   const age = issue.y - birth.y;
   const years = age < 16 ? 5 : age <= 25 ? 10 : age <= 45 ? 20 : 0;
@@ -446,25 +461,26 @@ export const KINDS_WITH_CHECK_CHARACTERS: readonly SpecimenKind[] = [
 ];
 
 /** A random identity printed on `kind`, with ground truth; `withError` plants one labelled check mismatch. */
-export function createDocument(kind: SpecimenKind, rng: Prng, withError = false): DocumentContent {
+export function createDocument(kind: SpecimenKind, rng: Prng, withError = false, holder?: Person): DocumentContent {
+  const person = holder ?? randomPerson(rng);
   switch (kind) {
     case SpecimenKind.Passport:
-      return passport(rng, withError);
+      return passport(person, rng, withError);
     case SpecimenKind.HongKongId2003:
-      return hkid(rng, 2003, withError);
+      return hkid(person, rng, 2003, withError);
     case SpecimenKind.HongKongId2018:
-      return hkid(rng, 2018, withError);
+      return hkid(person, rng, 2018, withError);
     case SpecimenKind.ExitEntryPermit:
-      return exitEntryPermit(rng, withError);
+      return exitEntryPermit(person, rng, withError);
     case SpecimenKind.MainlandPermitHkMacao:
-      return mainlandPermitHkMacao(rng);
+      return mainlandPermitHkMacao(person, rng);
     case SpecimenKind.MainlandPermitTaiwan:
-      return mainlandPermitTaiwan(rng);
+      return mainlandPermitTaiwan(person, rng);
     case SpecimenKind.MacaoId:
-      return macaoId(rng);
+      return macaoId(person, rng);
     case SpecimenKind.CnIdFace:
-      return cnIdFace(rng, withError);
+      return cnIdFace(person, rng, withError);
     case SpecimenKind.CnIdEmblem:
-      return cnIdEmblem(rng);
+      return cnIdEmblem(person, rng);
   }
 }

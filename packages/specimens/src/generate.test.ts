@@ -173,6 +173,25 @@ describe('conditions with fixed parameters', () => {
   });
 });
 
+describe('identitySeed', () => {
+  it('puts one holder on several documents: both mainland ID sides and an HKID agree', async () => {
+    const face = await renderSpecimen({ seed: 1, kind: 'cn-id-face', identitySeed: 'holder-1' });
+    const emblem = await renderSpecimen({ seed: 2, kind: 'cn-id-emblem', identitySeed: 'holder-1' });
+    const hk = await renderSpecimen({ seed: 3, kind: 'hkid-2018', identitySeed: 'holder-1' });
+    const f = face.groundTruth.ocrIdInfo;
+    expect(hk.groundTruth.ocrIdInfo.birthDate).toBe(f.birthDate);
+    expect(hk.groundTruth.ocrIdInfo.sex).toBe(f.sex === '男' ? 'M' : 'F');
+    // Same characters, simplified on the mainland card and traditional on the HKID.
+    expect(hk.groundTruth.ocrIdInfo.name!.length).toBe(f.name!.length);
+    // The emblem's authority is the public security bureau of the district in the ID number's region code.
+    expect(
+      f.address!.includes(emblem.groundTruth.ocrIdInfo.originOfIssue!.replace(/^.*公安局/, '').replace(/分局$/, '')),
+    ).toBe(true);
+    const other = await renderSpecimen({ seed: 1, kind: 'cn-id-face', identitySeed: 'holder-2' });
+    expect(other.groundTruth.ocrIdInfo.idNumber).not.toBe(f.idNumber);
+  });
+});
+
 describe('filters', () => {
   it('keeps to the DocTypes, sides, conditions and spoofs asked for', async () => {
     const { entries, meta } = await generate({

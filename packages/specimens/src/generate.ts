@@ -10,7 +10,7 @@ import {
   type ImageFormat,
   type SceneEffect,
 } from './capture.js';
-import { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
+import { createDocument, KINDS_WITH_CHECK_CHARACTERS, randomPerson, type DocumentContent } from './documents.js';
 import { faceCount, type PortraitSource } from './faces.js';
 import { cardSideOf, kindFor, SPECIMEN_KINDS } from './layouts.js';
 import { Prng } from './prng.js';
@@ -52,6 +52,12 @@ export interface SpecimenOptions {
   kind?: SpecimenKind;
   docType?: DocType;
   side?: SpecimenSide;
+  /**
+   * The holder's seed: images with the same identitySeed show the same person (name, sex, date of birth, home
+   * region) on whatever documents they are, e.g. both sides of a mainland ID or a passport plus an HKID for a KYC
+   * case. Default: a holder drawn from `seed`.
+   */
+  identitySeed?: number | string;
   /** Capture conditions, by name or with parameters fixed (see {@link ConditionRequest}). */
   conditions?: readonly ConditionRequest[];
   spoof?: SpoofType;
@@ -141,7 +147,9 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
   const conditions = [...(options.conditions ?? [])];
   normaliseConditions(conditions);
   const withError = options.deliberateError === true && KINDS_WITH_CHECK_CHARACTERS.includes(kind);
-  let doc: DocumentContent = createDocument(kind, rng.fork('identity'), withError);
+  const holder =
+    options.identitySeed === undefined ? undefined : randomPerson(new Prng(`${String(options.identitySeed)}/holder`));
+  let doc: DocumentContent = createDocument(kind, rng.fork('identity'), withError, holder);
   const faceIndex = rng.int(0, faceCount() - 1);
   const portrait: PortraitSource =
     options.portrait === 'silhouette' ? { kind: 'silhouette' } : { kind: 'face', index: faceIndex };

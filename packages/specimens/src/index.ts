@@ -1,6 +1,12 @@
 export * from './specimen-types.js';
 export { Prng, hashString } from './prng.js';
-export { createDocument, KINDS_WITH_CHECK_CHARACTERS, type DocumentContent } from './documents.js';
+export {
+  createDocument,
+  randomPerson,
+  KINDS_WITH_CHECK_CHARACTERS,
+  type DocumentContent,
+  type Person,
+} from './documents.js';
 export { renderCard, type RawImage, type RenderCardOptions } from './render-card.js';
 export { layoutFor, kindFor, cardSideOf, docTypeSides, SPECIMEN_KINDS } from './layouts.js';
 export {
