@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocOcrV2Request } from '@dococr/core';
@@ -8,6 +9,7 @@ import { executeDocOcr, startStack, type Stack } from '../src/stack.js';
 import { freePort, tempDir } from './helpers.js';
 import { openLocalServices } from '../src/local-services.js';
 
+const logLines: string[] = [];
 let stack: Stack;
 let services: ReturnType<typeof openLocalServices>;
 
@@ -19,7 +21,16 @@ beforeAll(async () => {
   services = openLocalServices(config);
   stack = await startStack({
     config,
-    logger: createLogger({ level: 'warn', pretty: false }),
+    logger: createLogger({
+      level: 'info',
+      pretty: false,
+      destination: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          logLines.push(...chunk.toString().split('\n').filter(Boolean));
+          done();
+        },
+      }),
+    }),
     blobs: services.blobs,
     audit: services.audit,
     hashUserId: services.hashUserId,
@@ -134,5 +145,28 @@ describe('docOcr skeleton against a real dev server', () => {
     expect(raw).not.toContain(Buffer.from(USER_ID).toString('base64').slice(0, 24));
     expect(raw).not.toContain(bytes.subarray(0, 48).toString('base64'));
     expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+  });
+
+  it('logs workflow and activity lines as JSON with workflowId, runId and step, and no PII', async () => {
+    const id = bizId();
+    const run = await executeDocOcr(stack, request(id), {
+      bytes: await image(500, 400).png().toBuffer(),
+      mediaType: 'image/png',
+      parameter: 'IdOcrPictureFile',
+    });
+    // Workflow log lines travel through a sink and may arrive just after the result.
+    const mineNow = () =>
+      logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.workflowId === run.workflowId);
+    for (let i = 0; i < 50 && !mineNow().some((l) => l.step === 'decision'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const mine = mineNow();
+    const steps = new Set(mine.map((l) => l.step));
+    expect([...steps].sort()).toEqual(['checkImage', 'decision', 'recogniseDocument']);
+    for (const line of mine) {
+      expect(line.runId).toBe(run.runId);
+      expect(typeof line.step).toBe('string');
+    }
+    const all = logLines.join('\n');
+    expect(all).not.toContain(USER_ID);
   });
 });
