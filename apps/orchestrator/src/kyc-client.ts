@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvalidParameterError } from '@dococr/core';
 import { SA } from './search-attributes.js';
 import type { Stack } from './stack.js';
 import { assertPlainId, startOrFind, storeDocument, type DocumentUpload, type StartedRun } from './document-upload.js';
@@ -45,6 +46,7 @@ export async function startKyc(
   options: StartKycOptions,
 ): Promise<StartedRun & { applicationId: string }> {
   assertPlainId('MerchantBizId', options.applicationId);
+  validatePolicy(options);
   const context = {
     applicationId: options.applicationId,
     merchantUserId: options.merchantUserId,
@@ -72,6 +74,16 @@ export async function startKyc(
     ],
   });
   return { ...run, applicationId: options.applicationId };
+}
+
+/** The workflow refuses these too; checking here first stores no image for an application that cannot start. */
+function validatePolicy(options: StartKycOptions): void {
+  if (options.documents.length === 0) throw new InvalidParameterError('Documents', 'at least one document is needed');
+  const { reviewDeadlineSeconds, minimumAge } = options.policy;
+  if (!(reviewDeadlineSeconds > 0)) throw new InvalidParameterError('ReviewDeadlineSeconds', 'must be positive');
+  if (minimumAge !== undefined && !(Number.isInteger(minimumAge) && minimumAge >= 0)) {
+    throw new InvalidParameterError('MinimumAge', 'must be a whole number of years');
+  }
 }
 
 function handle(stack: Stack, applicationId: string) {

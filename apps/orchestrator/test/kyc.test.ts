@@ -70,9 +70,15 @@ describe('kyc against a real dev server', () => {
     expect(events.at(-1)).toMatchObject({ outcome: 'approved', reasons: [] });
     await expect(t.services.audit.verify(applicationId)).resolves.toMatchObject({ ok: true, count: events.length });
 
-    const raw = JSON.stringify(await t.stack.client.workflow.getHandle(started.workflowId).fetchHistory());
     const truth = sampleEntry('cn-id-face.png').groundTruth.ocrIdInfo;
-    for (const secret of [USER_ID, truth.idNumber!, truth.name!]) expect(raw).not.toContain(secret);
+    const faceBytes = sample('cn-id-face.png').bytes;
+    for (const workflowId of [started.workflowId, `kyc-${applicationId}-doc-1`]) {
+      const raw = JSON.stringify(await t.stack.client.workflow.getHandle(workflowId).fetchHistory());
+      for (const secret of [USER_ID, truth.idNumber!, truth.name!, faceBytes.subarray(99, 147).toString('base64')]) {
+        expect(raw).not.toContain(secret);
+      }
+      expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    }
     const description = await t.stack.client.workflow.getHandle(started.workflowId).describe();
     expect(description.typedSearchAttributes.get(SA.decision)).toBe('approved');
     expect(description.typedSearchAttributes.get(SA.kind)).toBe('kyc');
@@ -114,7 +120,12 @@ describe('kyc against a real dev server', () => {
     ).toMatch(/not waiting for a review \(state reading\)/);
 
     // A duplicate start while it runs returns the same run.
-    const running = await startKyc(t.stack, { applicationId, merchantUserId: USER_ID, documents: [], policy });
+    const running = await startKyc(t.stack, {
+      applicationId,
+      merchantUserId: USER_ID,
+      documents: [doc('id-face', 'cn-id-face.png')],
+      policy,
+    });
     expect(running).toMatchObject({ existing: true, runId: started.runId });
 
     const inReview = await waitForState(applicationId, ['review', 'approved', 'rejected']);
@@ -181,10 +192,18 @@ describe('kyc against a real dev server', () => {
     expect(last).toMatchObject({ step: 'review', outcome: 'rejected', data: { escalated: true } });
   });
 
-  it('refuses an application id that cannot be a workflow id before storing anything', async () => {
-    await expect(
-      startKyc(t.stack, { applicationId: 'A-1', merchantUserId: USER_ID, documents: [], policy }),
-    ).rejects.toMatchObject({ code: 'InvalidParameter' });
+  it('refuses an application that cannot start before storing anything', async () => {
+    const documents = [doc('id-face', 'cn-id-face.png')];
+    for (const bad of [
+      { applicationId: 'A-1', documents, policy },
+      { applicationId: newId('A'), documents: [], policy },
+      { applicationId: newId('A'), documents, policy: { ...policy, reviewDeadlineSeconds: 0 } },
+      { applicationId: newId('A'), documents, policy: { ...policy, minimumAge: 17.5 } },
+    ]) {
+      await expect(startKyc(t.stack, { ...bad, merchantUserId: USER_ID })).rejects.toMatchObject({
+        code: 'InvalidParameter',
+      });
+    }
     expect(kycWorkflowId('A1')).toBe('kyc-A1');
   });
 });

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchProgress, batchResult, startBatch, type BatchItemUpload } from '../src/batch-client.js';
@@ -13,6 +14,12 @@ let t: TestStack;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
+  // The child runs the built dist; build it from the sources under test so that it is never stale.
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.lib.json'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: 'inherit',
+  });
   // The test process only hosts the dev server and the client; the worker is the child process.
   t = await startTestStack('crash', { runWorker: false });
 }, 180_000);

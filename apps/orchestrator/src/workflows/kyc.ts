@@ -150,6 +150,47 @@ function ruleCheck(c: DocumentRuleCheck): KycCheck {
   return { name: `${c.source}:${c.name}`, documents: [c.document], ok: c.ok, detail: c.detail, onFailure: 'review' };
 }
 
+/** One document through its `docOcr` child; a child that failed (retries exhausted) becomes status `error`. */
+async function readDocument(
+  input: KycWorkflowInput,
+  doc: KycDocumentInput,
+  index: number,
+): Promise<KycDocumentOutcome> {
+  const { applicationId } = input;
+  const workflowId = kycDocumentWorkflowId(applicationId, index);
+  try {
+    const result = await executeChild(docOcr, {
+      workflowId,
+      args: [
+        {
+          requestId: input.requestId,
+          params: { ...doc.params, merchantBizId: applicationId },
+          image: doc.image,
+          ocrTaskQueue: input.ocrTaskQueue,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: SA.kind, value: 'docOcr' },
+        { key: SA.docType, value: doc.params.docType },
+        { key: SA.userHash, value: doc.params.merchantUserHash },
+        ...(doc.params.sceneCode ? [{ key: SA.sceneCode, value: doc.params.sceneCode }] : []),
+      ],
+    });
+    return outcomeOf(index, doc, workflowId, result);
+  } catch (err) {
+    if (!(err instanceof ChildWorkflowFailure)) throw err;
+    log.warn('document could not be processed', { step: 'document', index });
+    return {
+      index,
+      role: doc.role,
+      docType: doc.params.docType,
+      cardSide: doc.params.cardSide,
+      workflowId,
+      status: 'error',
+    };
+  }
+}
+
 /**
  * A KYC application: every document through `docOcr` as a child workflow, then cross-checks, then a decision:
  * approved, rejected with reasons, or human review through the `decide` update with a deadline that escalates.
@@ -220,44 +261,14 @@ export async function kyc(input: KycWorkflowInput): Promise<KycResult> {
     },
   });
 
-  const read = await Promise.all(
-    input.documents.map(async (doc, i): Promise<KycDocumentOutcome> => {
-      const index = i + 1;
-      const workflowId = kycDocumentWorkflowId(applicationId, index);
-      try {
-        const result = await executeChild(docOcr, {
-          workflowId,
-          args: [
-            {
-              requestId: input.requestId,
-              params: { ...doc.params, merchantBizId: applicationId },
-              image: doc.image,
-              ocrTaskQueue: input.ocrTaskQueue,
-            },
-          ],
-          typedSearchAttributes: [
-            { key: SA.kind, value: 'docOcr' },
-            { key: SA.docType, value: doc.params.docType },
-            { key: SA.userHash, value: doc.params.merchantUserHash },
-            ...(doc.params.sceneCode ? [{ key: SA.sceneCode, value: doc.params.sceneCode }] : []),
-          ],
-        });
-        return outcomeOf(index, doc, workflowId, result);
-      } catch (err) {
-        if (!(err instanceof ChildWorkflowFailure)) throw err;
-        log.warn('document could not be processed', { step: 'document', index });
-        return {
-          index,
-          role: doc.role,
-          docType: doc.params.docType,
-          cardSide: doc.params.cardSide,
-          workflowId,
-          status: 'error',
-        };
-      }
+  await Promise.all(
+    input.documents.map(async (doc, i) => {
+      const outcome = await readDocument(input, doc, i + 1);
+      // The status query shows each document as soon as it is answered, in application order.
+      documents.push(outcome);
+      documents.sort((a, b) => a.index - b.index);
     }),
   );
-  documents.push(...read);
 
   state = 'checking';
   // Date.now() is the workflow's clock: replay sees the same day.
