@@ -1,4 +1,4 @@
-import { type CardSide, type DocType, type MrzFormat } from '@dococr/core';
+import { type CardSide, type DocType, type MrzCorrection, type MrzFormat } from '@dococr/core';
 import { type CardLine } from './card-lines.js';
 
 /** Where a field's value came from. */
@@ -18,14 +18,8 @@ export interface FieldCheck {
   detail: string;
 }
 
-/** One character of a machine-readable line changed before parsing, and why. */
-export interface MrzCorrection {
-  line: number;
-  position: number;
-  from: string;
-  to: string;
-  reason: 'character-class' | 'check-digit' | 'length';
-}
+/** One character of a machine-readable line changed before parsing, and why (core's `repairMrz` record). */
+export type { MrzCorrection };
 
 export interface MrzReading {
   format: MrzFormat | 'CN-PERMIT';

@@ -40,8 +40,8 @@ describe('readIcaoMrz', () => {
     expect(mrz?.parsed.fields.birthDate).toBe('1974-08-12');
     expect(mrz?.corrections).toEqual(
       expect.arrayContaining([
-        { line: 0, position: 4, from: '0', to: 'O', reason: 'character-class' },
-        { line: 1, position: 15, from: 'O', to: '0', reason: 'character-class' },
+        { line: 0, position: 4, from: '0', to: 'O', reason: 'alphabetic-field' },
+        { line: 1, position: 15, from: 'O', to: '0', reason: 'numeric-field' },
         expect.objectContaining({ line: 0, reason: 'length' }),
       ]),
     );

@@ -1,29 +1,19 @@
 import {
-  computeMrzCheckDigit,
-  expandTwoDigitYear,
-  isRealDate,
   MRZ_SHAPES,
-  mrzFieldClasses,
   parseMrz,
-  toIsoDate,
+  parsePermitMrz,
+  repairMrz,
+  type MrzCorrection,
   type MrzFormat,
   type MrzResult,
+  type PermitCheckName,
 } from '@dococr/core';
 import { centreY, type CardLine } from './card-lines.js';
-import { type MrzCorrection, type MrzReading } from './field-types.js';
+import { type MrzReading } from './field-types.js';
 
-type CharClass = 'alpha' | 'numeric' | 'alphanumeric';
-interface ClassSpan {
-  line: number;
-  start: number;
-  end: number;
-  cls: CharClass;
-}
-
-// What OCR reads for a filler '<' (the notes saw '<<<<' come back as '人人人人') and for letters and digits that look alike.
+// What OCR reads for a filler '<' beyond the look-alikes core's repair knows: the notes saw '<<<<' come back as
+// '人人人人', and brackets and 《 are common.
 const FILLER_LOOKALIKES = /[《«‹〈く人＜([{〔]/g;
-const TO_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', Z: '2', S: '5', B: '8', G: '6' };
-const TO_LETTER: Record<string, string> = { '0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G' };
 
 /** Upper case, filler look-alikes turned into '<', everything outside A-Z, 0-9 and '<' dropped. */
 export function normaliseMrzText(text: string): string {
@@ -75,131 +65,40 @@ export interface IcaoMrzReading extends MrzReading {
 }
 
 /**
- * Reads an ICAO MRZ: picks the format from the line lengths, restores fillers OCR dropped, fixes letters read as
- * digits (and back) by each position's character class, and tries look-alike swaps that make a failing check digit
- * hold. Every change is recorded.
+ * Reads an ICAO MRZ: picks the format from the line lengths, then lets core's `repairMrz` restore fillers, fix
+ * look-alikes by each column's character class and make failing check digits hold where exactly one swap does.
+ * Every change is recorded.
  */
 export function readIcaoMrz(mrzLines: readonly CardLine[]): IcaoMrzReading | undefined {
   const texts = mrzLines.map((l) => normaliseMrzText(l.text));
   const format = guessFormat(texts);
   if (!format) return undefined;
-  const shape = MRZ_SHAPES[format];
-  const used = texts.slice(-shape.lines);
-  const confidence = mean(mrzLines.slice(-shape.lines).map((l) => l.confidence));
-  const corrections: MrzCorrection[] = [];
-  const spans = mrzFieldClasses(format).map(({ span, cls }) => ({ line: span[0], start: span[1], end: span[2], cls }));
-  let lines = used.map((t, i) => fitLength(t, shape.length, i, corrections));
-  lines = applyClasses(lines, spans, corrections);
-  let parsed = parseMrz(lines, { format });
-  for (const check of Object.values(parsed.checks)) {
-    if (check.valid) continue;
-    const repaired = repairCheck(lines, check.position.line, spansCoveredBy(format, check.position), format);
-    if (repaired) {
-      corrections.push(repaired.correction);
-      lines = repaired.lines;
-      parsed = parseMrz(lines, { format });
-    }
+  const { lines: count, length } = MRZ_SHAPES[format];
+  const used = texts.slice(-count);
+  // The name line ends in a long filler run that OCR often cuts short by more than the repair's few characters;
+  // padding it at the end moves no field.
+  const nameLine = format === 'TD1' ? 2 : 0;
+  const padded: MrzCorrection[] = [];
+  const name = used[nameLine] ?? '';
+  if (name.length < length - 3) {
+    for (let at = name.length; at < length; at++)
+      padded.push({ line: nameLine, position: at, from: '', to: '<', reason: 'length' });
+    used[nameLine] = name.padEnd(length, '<');
   }
-  return { format, lines, valid: parsed.valid, corrections, parsed, confidence };
+  const repaired = repairMrz(used, format);
+  const parsed = parseMrz(repaired.lines, { format });
+  const confidence = mean(mrzLines.slice(-count).map((l) => l.confidence));
+  const corrections = [...padded, ...repaired.corrections];
+  return { format, lines: repaired.lines, valid: parsed.valid, corrections, parsed, confidence };
 }
 
 function guessFormat(texts: readonly string[]): MrzFormat | undefined {
   const n = texts.length;
-  const last = texts.slice(-2);
-  const len = Math.max(...last.map((t) => t.length));
+  const len = Math.max(...texts.slice(-2).map((t) => t.length));
   if (n >= 3 && texts.slice(-3).every((t) => t.length >= 26 && t.length <= 34)) return 'TD1';
   if (n >= 2 && len >= 40) return 'TD3';
   if (n >= 2 && len >= 33) return 'TD2';
   return undefined;
-}
-
-/** Lines come back with filler runs cut short or an extra character; bring them to the format's length. */
-function fitLength(text: string, length: number, line: number, corrections: MrzCorrection[]): string {
-  let t = text;
-  if (t.length > length) t = t.replace(/<+$/, (run) => run.slice(0, Math.max(0, run.length - (t.length - length))));
-  if (t.length > length) t = t.slice(0, length);
-  if (t.length < length) {
-    corrections.push({ line, position: t.length, from: '', to: '<'.repeat(length - t.length), reason: 'length' });
-    t = t.padEnd(length, '<');
-  }
-  return t;
-}
-
-function applyClasses(lines: string[], spans: ClassSpan[], corrections: MrzCorrection[]): string[] {
-  const out = lines.map((l) => [...l]);
-  for (const s of spans) {
-    const chars = out[s.line];
-    if (!chars) continue;
-    for (let i = s.start; i < s.end && i < chars.length; i++) {
-      const ch = chars[i] ?? '<';
-      const fixed = s.cls === 'numeric' ? TO_DIGIT[ch] : s.cls === 'alpha' ? TO_LETTER[ch] : undefined;
-      if (fixed) {
-        corrections.push({ line: s.line, position: i, from: ch, to: fixed, reason: 'character-class' });
-        chars[i] = fixed;
-      }
-    }
-  }
-  return out.map((c) => c.join(''));
-}
-
-/** The alphanumeric spans a failing check digit covers (the only places a look-alike swap is not already decided). */
-function spansCoveredBy(format: MrzFormat, position: { line: number; start: number }): ClassSpan[] {
-  const all = mrzFieldClasses(format).map(({ span, cls }) => ({ line: span[0], start: span[1], end: span[2], cls }));
-  // The check digit follows the data it protects on the same line.
-  const before = all.filter((s) => s.line === position.line && s.end <= position.start);
-  const nearest = before.sort((a, b) => b.end - a.end)[0];
-  return nearest ? [nearest] : [];
-}
-
-const SWAPS: Record<string, string[]> = {
-  '0': ['O', 'D', 'Q'],
-  O: ['0', 'D', 'Q'],
-  D: ['0', 'O'],
-  Q: ['0', 'O'],
-  '1': ['I', 'L'],
-  I: ['1', 'L'],
-  L: ['1', 'I'],
-  '2': ['Z'],
-  Z: ['2'],
-  '5': ['S'],
-  S: ['5'],
-  '8': ['B'],
-  B: ['8'],
-  '6': ['G'],
-  G: ['6'],
-};
-
-function repairCheck(
-  lines: string[],
-  line: number,
-  spans: ClassSpan[],
-  format: MrzFormat,
-): { lines: string[]; correction: MrzCorrection } | undefined {
-  const found: Array<{ lines: string[]; correction: MrzCorrection }> = [];
-  const before = countValid(parseMrz(lines, { format }));
-  for (const span of spans) {
-    const text = lines[span.line] ?? '';
-    for (let i = span.start; i < span.end; i++) {
-      for (const alt of SWAPS[text.charAt(i)] ?? []) {
-        if (span.cls === 'numeric' && !/\d/.test(alt)) continue;
-        if (span.cls === 'alpha' && !/[A-Z]/.test(alt)) continue;
-        const candidate = [...lines];
-        candidate[span.line] = text.slice(0, i) + alt + text.slice(i + 1);
-        if (countValid(parseMrz(candidate, { format })) > before) {
-          found.push({
-            lines: candidate,
-            correction: { line, position: i, from: text.charAt(i), to: alt, reason: 'check-digit' },
-          });
-        }
-      }
-    }
-  }
-  // Only an unambiguous repair is taken; two different fixes that both satisfy the check mean we do not know.
-  return found.length === 1 ? found[0] : undefined;
-}
-
-function countValid(result: MrzResult): number {
-  return Object.values(result.checks).filter((c) => c.valid).length;
 }
 
 /** The single 30-character line of the Exit-Entry Permit for Hong Kong and Macao (notes: chinese-documents §5). */
@@ -212,58 +111,30 @@ export interface PermitMrzReading extends MrzReading {
   confidence: number;
 }
 
-const PERMIT_SPANS: ClassSpan[] = [
-  { line: 0, start: 0, end: 3, cls: 'alpha' },
-  { line: 0, start: 4, end: 12, cls: 'numeric' },
-  { line: 0, start: 13, end: 21, cls: 'numeric' },
-  { line: 0, start: 21, end: 30, cls: 'numeric' },
-];
-
 export function readPermitMrz(mrzLines: readonly CardLine[]): PermitMrzReading | undefined {
   const line = mrzLines
     .map((l) => ({ l, t: normaliseMrzText(l.text) }))
-    .find((c) => /^C[SD]/.test(c.t) || c.t.length >= 28);
+    .find((c) => /^C[SD]/.test(c.t) || (c.t.length >= 27 && c.t.length <= 33));
   if (!line) return undefined;
-  const corrections: MrzCorrection[] = [];
-  let text = fitLength(line.t, 30, 0, corrections);
-  // Fillers sit at fixed places; anything read there is a misread filler.
-  const chars = [...text];
-  for (const at of [12, 20, 28]) {
-    if (chars[at] !== '<') {
-      corrections.push({ line: 0, position: at, from: chars[at] ?? '', to: '<', reason: 'character-class' });
-      chars[at] = '<';
-    }
-  }
-  text = applyClasses([chars.join('')], PERMIT_SPANS, corrections)[0] ?? '';
-  const number = text.slice(2, 11);
-  const expiry = text.slice(13, 19);
-  const birth = text.slice(21, 27);
-  const checks = {
-    documentNumber: computeMrzCheckDigit(number) === text.charAt(11),
-    expiryDate: computeMrzCheckDigit(expiry) === text.charAt(19),
-    birthDate: computeMrzCheckDigit(birth) === text.charAt(27),
-    composite: computeMrzCheckDigit(text.slice(2, 12) + text.slice(13, 20) + text.slice(21, 28)) === text.charAt(29),
-  };
+  const repaired = repairMrz([line.t], 'permit-1x30');
+  const parsed = parsePermitMrz(repaired.lines);
+  const holds = (name: PermitCheckName): boolean => parsed.checks[name]?.valid ?? false;
   return {
     format: 'CN-PERMIT',
-    lines: [text],
-    valid: Object.values(checks).every(Boolean),
-    corrections,
-    documentNumber: number.replace(/</g, ''),
-    expiryDate: mrzDate(expiry, 'expiry'),
-    birthDate: mrzDate(birth, 'past'),
-    checks,
+    lines: repaired.lines,
+    valid: parsed.valid,
+    corrections: repaired.corrections,
+    documentNumber: parsed.fields.documentNumber,
+    expiryDate: parsed.fields.expiryDate,
+    birthDate: parsed.fields.birthDate,
+    checks: {
+      documentNumber: holds('documentNumber'),
+      expiryDate: holds('expiryDate'),
+      birthDate: holds('birthDate'),
+      composite: holds('composite'),
+    },
     confidence: line.l.confidence,
   };
-}
-
-function mrzDate(yymmdd: string, pivot: 'past' | 'expiry'): string | null {
-  const m = /^(\d{2})(\d{2})(\d{2})$/.exec(yymmdd);
-  if (!m) return null;
-  const [yy, mm, dd] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!isRealDate(2000 + yy, mm, dd) && !isRealDate(1900 + yy, mm, dd)) return null;
-  const year = expandTwoDigitYear(yy, mm, dd, { pivot });
-  return isRealDate(year, mm, dd) ? toIsoDate(year, mm, dd) : null;
 }
 
 function mean(values: number[]): number {
