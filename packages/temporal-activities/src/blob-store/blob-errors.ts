@@ -1,7 +1,7 @@
 /** Errors of a blob store; check them by `code` when they may cross duplicated package copies. */
 export class BlobStoreError extends Error {
   constructor(
-    readonly code: 'BlobNotFound' | 'BlobIntegrity' | 'InvalidBlobRef',
+    readonly code: 'BlobNotFound' | 'BlobIntegrity' | 'InvalidBlobRef' | 'BlobStoreRequestFailed',
     message: string,
     readonly retryable = false,
   ) {
@@ -29,5 +29,20 @@ export class BlobIntegrityError extends BlobStoreError {
 export class InvalidBlobRefError extends BlobStoreError {
   constructor(reason: string) {
     super('InvalidBlobRef', `invalid blob reference: ${reason}`);
+  }
+}
+
+/** The object store answered with an unexpected status; 5xx, 429 and 408 are worth retrying. */
+export class BlobStoreRequestError extends BlobStoreError {
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(
+      'BlobStoreRequestFailed',
+      `blob store ${operation} failed with HTTP ${status}${detail ? `: ${detail}` : ''}`,
+      status >= 500 || status === 429 || status === 408,
+    );
   }
 }
