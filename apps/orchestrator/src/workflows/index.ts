@@ -1,3 +1,4 @@
 export * from './doc-ocr.js';
-export * from './kyc.js';
-export * from './batch.js';
+// Only workflows and their message definitions: every function exported here is registered as a workflow type.
+export { kyc, kycDecideUpdate, kycStatusQuery } from './kyc.js';
+export { batch, batchProgressQuery } from './batch.js';
