@@ -32,10 +32,6 @@ export function dayBefore(date: Ymd): Ymd {
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 
-export function compareYmd(a: Ymd, b: Ymd): number {
-  return a.y - b.y || a.m - b.m || a.d - b.d;
-}
-
 export const iso = (d: Ymd): string => `${d.y}-${pad(d.m)}-${pad(d.d)}`;
 export const dotted = (d: Ymd): string => `${d.y}.${pad(d.m)}.${pad(d.d)}`;
 export const compact = (d: Ymd): string => `${d.y}${pad(d.m)}${pad(d.d)}`;

@@ -31,6 +31,7 @@ import {
   simplifiedName,
   titleCase,
   traditionalGiven,
+  traditionalName,
   traditionalSurname,
 } from './names.js';
 import type { Prng } from './prng.js';
@@ -207,10 +208,7 @@ function hkid(person: Person, rng: Prng, edition: 2003 | 2018, withError: boolea
   return {
     kind: edition === 2003 ? SpecimenKind.HongKongId2003 : SpecimenKind.HongKongId2018,
     printed: {
-      name: name.surname
-        .concat(name.given)
-        .map((c) => c.traditional)
-        .join(''),
+      name: traditionalName(name),
       englishName,
       nameCode: hongKongNameCode(name),
       birthDate: dmyDashed(birth),
@@ -221,10 +219,7 @@ function hkid(person: Person, rng: Prng, edition: 2003 | 2018, withError: boolea
       idNumber,
     },
     ocrIdInfo: {
-      name: name.surname
-        .concat(name.given)
-        .map((c) => c.traditional)
-        .join(''),
+      name: traditionalName(name),
       englishName,
       nameCode: hongKongNameCode(name),
       sex,

@@ -29,7 +29,6 @@ export const traditionalName = (n: ChineseName): string =>
   chars(n)
     .map((c) => c.traditional)
     .join('');
-export const simplifiedSurname = (n: ChineseName): string => n.surname.map((c) => c.simplified).join('');
 export const traditionalSurname = (n: ChineseName): string => n.surname.map((c) => c.traditional).join('');
 export const traditionalGiven = (n: ChineseName): string => n.given.map((c) => c.traditional).join('');
 
