@@ -112,6 +112,7 @@ describe('codec endpoint over HTTP', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')).toMatch(/X-Namespace/);
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/x-namespace,content-type/);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
   });
 

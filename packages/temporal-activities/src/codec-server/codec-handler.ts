@@ -89,9 +89,11 @@ export function createCodecHandler(options: CodecHandlerOptions): CodecRequestHa
       }
       if (origin !== undefined && !originAllowed) throw new HttpError(403, `origin ${origin} is not allowed`);
       if (request.method === 'OPTIONS') {
+        // Echo what the (allow-listed) UI asks for too, so a UI version that adds a header keeps working.
+        const requested = String(request.headers['access-control-request-headers'] ?? '').replace(/[^\w, -]/g, '');
         response.writeHead(204, {
           'Access-Control-Allow-Methods': 'POST, OPTIONS',
-          'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+          'Access-Control-Allow-Headers': requested ? `${ALLOWED_HEADERS}, ${requested}` : ALLOWED_HEADERS,
           'Access-Control-Max-Age': '600',
         });
         response.end();
