@@ -90,6 +90,83 @@ Examples:
       process.exitCode = await workerCommand(createContext(cmd.optsWithGlobals()));
     });
 
+  const kyc = program.command('kyc').description('multi-document KYC applications with cross-checks and human review');
+  kyc
+    .command('start')
+    .description('open an application: each --doc through docOcr, then cross-checks and a decision or a review')
+    .option(
+      '--doc <DocType[/side]:file>',
+      'a document (repeat for more); side face or emblem for 00000001',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--id <applicationId>', 'MerchantBizId of the application (letters and digits; default random)')
+    .option('--merchant-user-id <id>', 'MerchantUserId (stored only as a salted hash)')
+    .option('--scene-code <code>', 'SceneCode')
+    .option('--min-age <years>', 'reject applicants younger than this')
+    .option('--review-deadline <duration>', 'time a reviewer has before escalation, e.g. 30m, 2h, 1d', '1d')
+    .option('--require-same-person', 'every document must show the same person')
+    .option('--json', 'print {"id", "workflowId", "runId", "existing", "status"}')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dococr kyc start --doc 00000001/face:front.jpg --doc 00000001/emblem:back.jpg --min-age 18\n  dococr kyc start --doc 01000000:passport.jpg --doc 00000008:hkid.jpg --require-same-person --json',
+    )
+    .action(async (flags, cmd: Command) => {
+      const { kycStart } = await import('./commands/kyc.js');
+      process.exitCode = await kycStart(createContext(cmd.optsWithGlobals()), flags);
+    });
+  kyc
+    .command('status')
+    .description("an application's state, documents, checks and reasons")
+    .argument('<id>', 'application id')
+    .option('--json', 'JSON output')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      const { kycStatusCommand } = await import('./commands/kyc.js');
+      process.exitCode = await kycStatusCommand(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+  kyc
+    .command('review')
+    .description('decide an application waiting for review (or escalated)')
+    .argument('<id>', 'application id')
+    .option('--approve', 'approve it')
+    .option('--reject', 'reject it')
+    .option('--reason <text>', 'why (recorded in the audit trail)')
+    .option('--reviewer <id>', 'who decides (recorded in the audit trail)')
+    .option('--json', 'JSON output')
+    .addHelpText(
+      'after',
+      '\nExample:\n  dococr kyc review A1001 --approve --reviewer alice --reason "documents match, photo checked"',
+    )
+    .action(async (id: string, flags, cmd: Command) => {
+      const { kycReviewCommand } = await import('./commands/kyc.js');
+      process.exitCode = await kycReviewCommand(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+  kyc
+    .command('result')
+    .description('the final decision of an application (its status while it is still open)')
+    .argument('<id>', 'application id')
+    .option('--json', 'JSON output')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      const { kycResultCommand } = await import('./commands/kyc.js');
+      process.exitCode = await kycResultCommand(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+
+  program
+    .command('batch')
+    .description('verify every image of a folder or manifest.jsonl, a few at a time; running it again resumes it')
+    .argument('<source>', 'a folder of JPG/PNG images, or a manifest.jsonl with image and docType per line')
+    .option('-d, --doc-type <code>', "DocType of a folder's images")
+    .option('--concurrency <n>', 'documents read at once', '2')
+    .option('--id <batchId>', 'batch id (default: derived from the source path, so a re-run resumes)')
+    .option('--json', 'JSON Lines progress even on a terminal')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dococr batch ./scans --doc-type 01000000 --concurrency 2\n  dococr batch ./specimens/manifest.jsonl --json > progress.jsonl',
+    )
+    .action(async (source: string, flags, cmd: Command) => {
+      const { batchCommand } = await import('./commands/batch.js');
+      process.exitCode = await batchCommand(createContext(cmd.optsWithGlobals()), source, flags);
+    });
+
   const audit = program.command('audit').description('the hash-chained audit trail of an application');
   audit
     .command('list')
