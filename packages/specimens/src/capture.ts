@@ -312,7 +312,7 @@ export async function captureCard(card: RawImage, o: CaptureOptions): Promise<Ca
       encoding.cameraExif = true;
     }
   } else {
-    pipeline = pipeline.png({ compressionLevel: 6 });
+    pipeline = pipeline.png({ compressionLevel: 9, adaptiveFiltering: true });
   }
   const data = await pipeline.toBuffer();
   const order: ConditionType[] = [...requested.keys()];

@@ -131,7 +131,7 @@ function passport(): CardTemplate {
     mrz: { x: 40, y: 596, w: 920, h: 96, lines: 2, charsPerLine: 44, fontSize: 34 },
     statics:
       `<rect width="${width}" height="${height}" fill="#f4f1e8"/>` +
-      guilloche(width, height, '#c9d7c4', 3, 10) +
+      guilloche(width, height, '#c9d7c4', 3) +
       `<rect x="0" y="0" width="${width}" height="${height}" fill="none" stroke="#9aa" stroke-width="3"/>` +
       text(60, 110, 'PASSPORT / PASSEPORT', 20, Font.Latin, '#333') +
       labels.map(([x, y, s]) => label(x, y, s, '#555', 13, Font.Latin)).join('') +
