@@ -5,7 +5,7 @@ import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import {
   applicationIdFromWorkflowId,
-  EncryptionCodec,
+  createDataConverter,
   LocalBlobStore,
   LocalKeyStore,
   SqliteAuditStore,
@@ -49,13 +49,17 @@ export function openLocalServices(config: OrchestratorConfig, logger?: Logger): 
   const keyStore = LocalKeyStore.open({ dataDir: config.dataDir, ...(logger ? { logger } : {}) });
   const blobs = new LocalBlobStore({ dataDir: config.dataDir, keyStore });
   const salt = loadOrCreateSalt(config.dataDir);
-  const codec = new EncryptionCodec(keyStore, { applicationIdOf: applicationIdFromWorkflowId(APPLICATION_ID_PATTERN) });
+  // Payloads and failure messages are both encrypted: an activity error could quote what it read.
+  const dataConverter = createDataConverter(keyStore, {
+    applicationIdOf: applicationIdFromWorkflowId(APPLICATION_ID_PATTERN),
+  });
+  const codec = dataConverter.payloadCodecs![0]!;
   return {
     keyStore,
     blobs,
     audit: new SqliteAuditStore({ dataDir: config.dataDir }),
     codec,
-    dataConverter: { payloadCodecs: [codec] },
+    dataConverter,
     hashUserId: (id) => createHmac('sha256', salt).update(id, 'utf8').digest('hex').slice(0, 32),
   };
 }

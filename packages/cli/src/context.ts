@@ -29,7 +29,12 @@ export function createContext(options: { verbose?: boolean } = {}): CliContext {
 /** Loads the orchestrator lazily (Temporal's native bridge is heavy) and starts the stack for one command. */
 export async function openStack(
   ctx: CliContext,
-  options: { ui?: boolean; runWorker?: boolean; codecEndpoint?: string },
+  options: {
+    ui?: boolean;
+    runWorker?: boolean;
+    /** Starts whatever serves the Web UI's codec endpoint and returns its URL, before the dev server starts. */
+    codecEndpointFor?: (services: Orchestrator.LocalServices) => Promise<string>;
+  },
 ): Promise<{
   orchestrator: typeof Orchestrator;
   stack: Stack;
@@ -42,6 +47,7 @@ export async function openStack(
     level: ctx.verbose ? 'debug' : config.logLevel === 'info' ? 'warn' : config.logLevel,
   });
   const services = orchestrator.openLocalServices(config, logger);
+  const codecEndpoint = options.codecEndpointFor ? await options.codecEndpointFor(services) : undefined;
   const stack = await orchestrator.startStack({
     config,
     logger,
@@ -52,7 +58,7 @@ export async function openStack(
     ui: options.ui ?? false,
     // Against a real cluster (TEMPORAL_ADDRESS) the deployed `dococr worker` processes do the work.
     runWorker: options.runWorker ?? !config.temporalAddress,
-    ...(options.codecEndpoint ? { codecEndpoint: options.codecEndpoint } : {}),
+    ...(codecEndpoint ? { codecEndpoint } : {}),
     pathEnv: ctx.env.PATH,
   });
   return { orchestrator, stack, config, services };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { openStack, type CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -42,10 +43,25 @@ export async function devCommand(ctx: CliContext, flags: { port?: string; host?:
     keys = ensureDevAccessKeys(dataDir);
     env.DOCOCR_ACCESS_KEYS_FILE = keys.file;
   }
-  const gatewayHost = env.DOCOCR_GATEWAY_HOST ?? '127.0.0.1';
-  const gatewayPort = env.DOCOCR_GATEWAY_PORT ?? '8080';
-  const codecEndpoint = `http://${gatewayHost}:${gatewayPort}/codec`;
-  const { stack, config, services } = await openStack(ctx, { ui: true, runWorker: true, codecEndpoint });
+  // The dev server's Web UI cannot send credentials to a codec endpoint, so it gets a capability URL: a random
+  // token in the path, known only to this process and the UI. Every decryption is audited per application.
+  const activities = await import('@dococr/temporal-activities');
+  const uiPort = orchestratorConfigFromEnv(ctx.env).devServerUiPort;
+  let codecServer: Awaited<ReturnType<typeof activities.startCodecServer>> | undefined;
+  const { stack, config, services } = await openStack(ctx, {
+    ui: true,
+    runWorker: true,
+    codecEndpointFor: async (s) => {
+      const token = randomBytes(18).toString('base64url');
+      codecServer = await activities.startCodecServer({
+        codec: s.codec,
+        authorize: activities.pathTokenAuthorizer(token),
+        allowedOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+        onAccess: activities.auditCodecAccess({ auditStore: s.audit, actorOf: () => 'operator:dococr-dev' }),
+      });
+      return `${codecServer.url}/${token}`;
+    },
+  });
   let gateway;
   try {
     gateway = await startGatewayOn(ctx, stack, { env, codec: services.codec });
@@ -58,7 +74,8 @@ export async function devCommand(ctx: CliContext, flags: { port?: string; host?:
     `  Temporal         ${stack.address} (namespace ${stack.namespace})`,
     `  Temporal Web UI  ${stack.uiUrl ?? '(served by the server at TEMPORAL_ADDRESS)'}`,
     `  Gateway          ${gateway.url}  (DocOcrV2 wire protocol; point an Alibaba SDK at it)`,
-    `  Codec endpoint   ${gateway.url}/codec  (the Web UI decrypts payloads through it)`,
+    `  Codec endpoint   ${codecServer?.url ?? '-'}/<token>  (the Web UI decrypts payloads through it; each read is audited)`,
+    `                   ${gateway.url}/codec  (for the Temporal CLI: --codec-endpoint with a bearer token)`,
     `  Access key       ${keys ? `${keys.accessKeyId} (secret in ${keys.file}${keys.created ? ', created now' : ''})` : 'from DOCOCR_ACCESS_KEYS / DOCOCR_ACCESS_KEYS_FILE'}`,
     `  Workers          task queues ${stack.taskQueue}, ${stack.ocrTaskQueue}`,
     `  Data folder      ${config.dataDir}`,
@@ -68,5 +85,6 @@ export async function devCommand(ctx: CliContext, flags: { port?: string; host?:
   ctx.stderr.write(`\n${signal}: stopping the gateway, the workers and the dev server...\n`);
   await gateway.close();
   await stack.shutdown();
+  await codecServer?.close();
   return ExitCode.Ok;
 }
