@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import {
 } from '@dococr/orchestrator';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const work = mkdtempSync(path.join(os.tmpdir(), 'dococr-cli-'));
 let stack: Stack;
 let env: Record<string, string>;
@@ -246,5 +247,93 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     const completion = await cli(['completion']);
     expect(completion.stdout).toMatch(/complete -F _dococr dococr/);
     expect(completion.stdout).toMatch(/verify/);
+  });
+
+  it('kyc start --json prints the application id the other kyc commands take; review and result follow', async () => {
+    const samples = path.join(repoRoot, 'samples');
+    const start = await cli([
+      'kyc',
+      'start',
+      '--doc',
+      `01000000:${path.join(samples, 'passport-td3.png')}`,
+      '--doc',
+      `00000008:${path.join(samples, 'hkid-2018.png')}`,
+      '--require-same-person',
+      '--review-deadline',
+      '10m',
+      '--json',
+    ]);
+    expect(start.code, start.stderr).toBe(0);
+    const started = JSON.parse(start.stdout) as { id: string; workflowId: string; status: { state: string } };
+    expect(started.workflowId).toBe(`kyc-${started.id}`);
+    expect(['review', 'rejected', 'approved']).toContain(started.status.state);
+    const status = await cli(['kyc', 'status', started.id, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ applicationId: started.id });
+    if (started.status.state === 'review') {
+      const bad = await cli(['kyc', 'review', started.id, '--approve', '--reject', '--reason', 'x', '--reviewer', 'r']);
+      expect(bad.code).toBe(2);
+      const review = await cli([
+        'kyc',
+        'review',
+        started.id,
+        '--reject',
+        '--reviewer',
+        'rev1',
+        '--reason',
+        'different people',
+        '--json',
+      ]);
+      expect(review.code, review.stderr).toBe(0);
+      expect(JSON.parse(review.stdout)).toMatchObject({ state: 'rejected', reviewer: { reviewerId: 'rev1' } });
+    }
+    const result = await cli(['kyc', 'result', started.id, '--json']);
+    expect(['approved', 'rejected']).toContain((JSON.parse(result.stdout) as { state: string }).state);
+    const again = await cli(['kyc', 'review', started.id, '--approve', '--reviewer', 'rev1', '--reason', 'again']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already (approved|rejected)/);
+    const missing = await cli(['kyc', 'status', 'noSuchApplication']);
+    expect(missing.code).toBe(2);
+  });
+
+  it('batch prints JSON Lines on a pipe, survives SIGINT and resumes without reading an item twice', async () => {
+    const folder = path.join(work, 'scans');
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 4; i++) {
+      const png = await sharp({ create: { width: 320 + i * 10, height: 240, channels: 3, background: '#ccd' } })
+        .png()
+        .toBuffer();
+      writeFileSync(path.join(folder, `scan ${i}.png`), png);
+    }
+    // First run: interrupted as soon as the batch has started.
+    const first = await new Promise<CliResult>((resolve) => {
+      let out = '';
+      const child = execFile(
+        process.execPath,
+        [bin, 'batch', folder, '--doc-type', '01000000', '--concurrency', '1'],
+        { env, cwd: work },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"event":"started"')) child.kill('SIGINT');
+      });
+    });
+    expect(first.stdout).toMatch(/"event":"started".*"resumed":false/);
+    if (first.code !== 0) expect(first.stderr).toMatch(/run the same command again to resume it/);
+    const second = await cli(['batch', folder, '--doc-type', '01000000', '--concurrency', '1']);
+    expect(second.code, second.stderr).toBe(0);
+    const lines = second.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ event: 'started', resumed: true, total: 4 });
+    const done = lines.at(-1) as { event: string; progress: { total: number; done: number } };
+    expect(done).toMatchObject({ event: 'done', progress: { total: 4, done: 4 } });
+    // Exactly one docOcr run per item.
+    const ids: string[] = [];
+    for await (const wf of stack.client.workflow.list({ query: "WorkflowType = 'docOcr'" })) ids.push(wf.workflowId);
+    const items = ids.filter((id) => id.includes('-item-scan'));
+    expect(items).toHaveLength(4);
+    expect(new Set(items).size).toBe(4);
   });
 });
