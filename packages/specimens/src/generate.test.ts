@@ -95,6 +95,29 @@ describe('corners', () => {
     }
     expect(seen.size).toBeGreaterThanOrEqual(2);
   });
+
+  it('places the MRZ region over the machine-readable lines and not over blank page', async () => {
+    const s = await renderSpecimen({ seed: 'reg', kind: 'passport-td3', format: 'png', camera: 'ideal' });
+    const { data, info } = await sharp(s.data).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const darkShare = (x0: number, y0: number, x1: number, y1: number): number => {
+      let dark = 0;
+      let n = 0;
+      for (let y = Math.ceil(y0); y < y1; y++) {
+        for (let x = Math.ceil(x0); x < x1; x++) {
+          n++;
+          if (data[y * info.width + x]! < 100) dark++;
+        }
+      }
+      return dark / n;
+    };
+    const mrz = s.regions.mrz!;
+    const portrait = s.regions.portrait!;
+    // Clean captures are axis-aligned: corner 0 is top-left, corner 2 bottom-right.
+    expect(darkShare(mrz[0].x, mrz[0].y, mrz[2].x, mrz[2].y)).toBeGreaterThan(0.05);
+    // The page between the portrait and the MRZ is empty.
+    expect(darkShare(portrait[0].x, portrait[2].y + 3, portrait[2].x, mrz[0].y - 3)).toBeLessThan(0.005);
+    expect(Object.keys(s.regions)).toEqual(expect.arrayContaining(['surname', 'passportNo', 'portrait', 'mrz']));
+  });
 });
 
 describe('ground truth', () => {

@@ -101,12 +101,47 @@ export interface SpecimenRecord {
   /** Card corners in image pixels (pixel-edge coordinates): card top-left, top-right, bottom-right, bottom-left. */
   corners: Corners;
   deliberateErrors: DeliberateError[];
+  /**
+   * Every layout region (fields, `portrait`, `mrz`) as a quadrilateral in image pixels, in the corner order of
+   * `corners`: where each printed field actually is in this image.
+   */
+  regions: Record<string, Corners>;
   portrait: { kind: 'face'; file: string } | { kind: 'silhouette' } | { kind: 'none' };
   seed: string;
 }
 
 export interface SpecimenImage extends SpecimenRecord {
   data: Buffer;
+}
+
+/** Layout regions of the card projected into the image through the card-to-image map given by `corners`. */
+function imageRegions(kind: SpecimenKind, corners: Corners): Record<string, Corners> {
+  const t = TEMPLATES[kind];
+  const h = homographyFromPoints(
+    [
+      { x: 0, y: 0 },
+      { x: t.width, y: 0 },
+      { x: t.width, y: t.height },
+      { x: 0, y: t.height },
+    ],
+    corners,
+  );
+  const round1 = (v: number): number => Math.round(v * 10) / 10;
+  const quad = (r: Rect): Corners =>
+    [
+      { x: r.x, y: r.y },
+      { x: r.x + r.w, y: r.y },
+      { x: r.x + r.w, y: r.y + r.h },
+      { x: r.x, y: r.y + r.h },
+    ].map((p) => {
+      const q = applyHomography(h, p);
+      return { x: round1(q.x), y: round1(q.y) };
+    }) as Corners;
+  const out: Record<string, Corners> = {};
+  for (const [name, r] of Object.entries(t.fields)) out[name] = quad(r);
+  if (t.portrait) out.portrait = quad(t.portrait);
+  if (t.mrz) out.mrz = quad(t.mrz);
+  return out;
 }
 
 /** Where a rectangle of the captured raster (the card inside a screen) ends up, through the same projective map. */
@@ -266,6 +301,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     conditions: applied,
     corners,
     deliberateErrors: doc.deliberateErrors,
+    regions: imageRegions(kind, corners),
     portrait: !t.portrait
       ? { kind: 'none' }
       : portrait.kind === 'face'
