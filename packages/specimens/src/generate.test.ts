@@ -56,6 +56,7 @@ describe('generate (unfiltered run of one full plan cycle)', () => {
       expect(Math.min(e.width, e.height)).toBeGreaterThanOrEqual(200);
       expect(Math.max(e.width, e.height)).toBeLessThanOrEqual(8192);
       const bytes = await readFile(path.join(dir, e.image));
+      expect(bytes.length).toBe(e.bytes);
       expect(bytes.length).toBeLessThan(1_048_576);
     }
   });

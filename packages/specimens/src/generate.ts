@@ -86,6 +86,8 @@ export interface SpecimenRecord {
   width: number;
   height: number;
   format: ImageFormat;
+  /** File size; the API refuses images over 1 MB (IMAGE_REQUIREMENTS.maxBytes). */
+  bytes: number;
   encoding: Encoding;
   /** The baseline camera imperfections applied (absent for SHORTCUT and the 'ideal' camera). */
   camera?: CameraModel;
@@ -289,6 +291,7 @@ export async function renderSpecimen(options: SpecimenOptions): Promise<Specimen
     width: outW,
     height: outH,
     format,
+    bytes: data.length,
     encoding,
     ...(camera ? { camera } : {}),
     groundTruth: {
