@@ -110,11 +110,17 @@ describe('decideKyc', () => {
     expect(decideKyc([passport, other], crossCheck([passport, other], lax, today)).decision).toBe('approved');
   });
 
-  it('does not compare a Chinese-only name with a Latin-only one, and says so', () => {
-    const cnFace = read(2, '00000001', { name: '孫國海', birthDate: '1992-02-28', idNumber: 'x' });
-    const checks = crossCheck([passport, cnFace], policy, today);
-    expect(checks[0]).toMatchObject({ name: 'samePerson.name', ok: null });
-    expect(decideKyc([passport, cnFace], checks).decision).toBe('review');
+  it('compares a Chinese-only name with a romanised one through its pinyin, and says when it cannot', () => {
+    const cnFace = read(2, '00000001', { name: '周美', birthDate: '1992-02-28', sex: '女', idNumber: 'x' });
+    const zhou = read(1, '01000000', { ...passport.ocrIdInfo, surname: 'ZHOU', givenname: 'MEI' });
+    const none = crossCheck([zhou, cnFace], policy, today);
+    expect(none[0]).toMatchObject({ name: 'samePerson.name', ok: null });
+    expect(decideKyc([zhou, cnFace], none).decision).toBe('review');
+    const checks = crossCheck([zhou, cnFace], policy, today, { 2: ['ZHOU MEI'] });
+    expect(checks[0]).toMatchObject({ ok: true, detail: 'pinyin of the Chinese name agrees' });
+    expect(decideKyc([zhou, cnFace], checks).decision).toBe('approved');
+    const other = crossCheck([passport, cnFace], policy, today, { 2: ['ZHOU MEI'] });
+    expect(other[0]).toMatchObject({ ok: false, detail: 'pinyin of the Chinese name differs' });
   });
 
   it('rejects an expired document or an applicant under age, before any review reason', () => {

@@ -114,12 +114,43 @@ export function personOf(info: Record<string, string> | undefined): PersonOnDocu
   return person;
 }
 
+/** Pinyin readings of names a document shows only in Chinese, by document index (computed by an activity). */
+export type RomanisedNames = Readonly<Record<number, readonly string[]>>;
+
+function compareNames(
+  a: { index: number; person: PersonOnDocument },
+  b: { index: number; person: PersonOnDocument },
+  romanised: RomanisedNames,
+): { ok: boolean | null; detail: string } {
+  const names: boolean[] = [];
+  if (a.person.latinName && b.person.latinName) names.push(latinNamesMatch(a.person.latinName, b.person.latinName));
+  if (a.person.chineseName && b.person.chineseName) names.push(a.person.chineseName === b.person.chineseName);
+  if (names.length > 0)
+    return { ok: names.every(Boolean), detail: names.every(Boolean) ? 'names agree' : 'names differ' };
+  // No script in common: a Chinese-only name against a romanised one, through its pinyin readings.
+  for (const [chinese, latin] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const readings = romanised[chinese.index];
+    if (chinese.person.chineseName && latin.person.latinName && readings && readings.length > 0) {
+      const ok = readings.some((r) => latinNamesMatch(r, latin.person.latinName!));
+      return { ok, detail: ok ? 'pinyin of the Chinese name agrees' : 'pinyin of the Chinese name differs' };
+    }
+  }
+  return { ok: null, detail: 'no script in common and no pinyin reading' };
+}
+
 /**
- * Same person across every pair of read documents: names on each script both documents print (a pinyin name is not
- * compared with a Chinese one: that needs a dictionary and Cantonese romanisation would defeat it anyway), birth
- * dates and sex where both show them.
+ * Same person across every pair of read documents: names on each script both documents print, or else the pinyin
+ * of a Chinese-only name against the other's romanised name (mainland names; Hong Kong and Macao cards carry their own
+ * Cantonese romanisation), birth dates and sex where both show them.
  */
-export function samePersonChecks(documents: KycDocumentOutcome[], policy: KycPolicy): KycCheck[] {
+export function samePersonChecks(
+  documents: KycDocumentOutcome[],
+  policy: KycPolicy,
+  romanised: RomanisedNames = {},
+): KycCheck[] {
   const onFailure = policy.requireSamePerson ? 'review' : 'note';
   const people = documents
     .filter((d) => d.status === 'read')
@@ -130,23 +161,7 @@ export function samePersonChecks(documents: KycDocumentOutcome[], policy: KycPol
     for (let j = i + 1; j < people.length; j++) {
       const [a, b] = [people[i]!, people[j]!];
       const documentsPair = [a.index, b.index];
-      const names: boolean[] = [];
-      if (a.person.latinName && b.person.latinName) {
-        names.push(latinNamesMatch(a.person.latinName, b.person.latinName));
-      }
-      if (a.person.chineseName && b.person.chineseName) names.push(a.person.chineseName === b.person.chineseName);
-      checks.push({
-        name: 'samePerson.name',
-        documents: documentsPair,
-        ok: names.length === 0 ? null : names.every(Boolean),
-        detail:
-          names.length === 0
-            ? 'no script in common (a Chinese name is not compared with a romanised one)'
-            : names.every(Boolean)
-              ? 'names agree'
-              : 'names differ',
-        onFailure,
-      });
+      checks.push({ name: 'samePerson.name', documents: documentsPair, ...compareNames(a, b, romanised), onFailure });
       const compare = (field: 'birthDate' | 'sex', same: string, different: string) => {
         const [va, vb] = [a.person[field], b.person[field]];
         if (!va || !vb) return;
@@ -235,9 +250,14 @@ export function minimumAgeCheck(documents: KycDocumentOutcome[], policy: KycPoli
 }
 
 /** Every check the workflow makes itself, on the workflow's clock. */
-export function crossCheck(documents: KycDocumentOutcome[], policy: KycPolicy, today: string): KycCheck[] {
+export function crossCheck(
+  documents: KycDocumentOutcome[],
+  policy: KycPolicy,
+  today: string,
+  romanised: RomanisedNames = {},
+): KycCheck[] {
   return [
-    ...samePersonChecks(documents, policy),
+    ...samePersonChecks(documents, policy, romanised),
     ...expiryChecks(documents, today),
     ...minimumAgeCheck(documents, policy, today),
   ];

@@ -13,7 +13,14 @@ import {
 } from '@temporalio/workflow';
 import type { AuditOutcome, DocOcrActivities, DocumentRuleCheck, ImageRef } from '@dococr/temporal-activities';
 import { auditActivity, checkImageActivity } from '../activity-options.js';
-import { crossCheck, decideKyc, type KycCheck, type KycDocumentOutcome, type KycPolicy } from '../kyc-checks.js';
+import {
+  crossCheck,
+  decideKyc,
+  personOf,
+  type KycCheck,
+  type KycDocumentOutcome,
+  type KycPolicy,
+} from '../kyc-checks.js';
 import { SA } from '../search-attributes.js';
 import { docOcr, type DocOcrRequestParams, type DocOcrWorkflowResult } from './doc-ocr.js';
 
@@ -144,6 +151,11 @@ function outcomeOf(index: number, input: KycDocumentInput, workflowId: string, r
 function summary(d: KycDocumentOutcome): KycDocumentSummary {
   const { ocrIdInfo: _fields, cardSide: _side, ...rest } = d;
   return rest;
+}
+
+function chineseNameOnly(d: KycDocumentOutcome): string | undefined {
+  const person = personOf(d.ocrIdInfo);
+  return person.latinName ? undefined : person.chineseName;
 }
 
 function ruleCheck(c: DocumentRuleCheck): KycCheck {
@@ -285,10 +297,13 @@ export async function kyc(input: KycWorkflowInput): Promise<KycResult> {
             cardSide: d.cardSide,
             workflowId: d.workflowId,
             ocrIdInfo: d.ocrIdInfo,
+            chineseNameOnly: chineseNameOnly(d),
           })),
         })
-      : { checks: [] };
-  checks = [...crossCheck(documents, policy, today), ...ruleChecks.checks.map(ruleCheck)];
+      : { checks: [], romanised: [] };
+  // Histories recorded before `romanised` existed replay with none.
+  const romanised = Object.fromEntries((ruleChecks.romanised ?? []).map((r) => [r.document, r.readings]));
+  checks = [...crossCheck(documents, policy, today, romanised), ...ruleChecks.checks.map(ruleCheck)];
   const automatic = decideKyc(documents, checks);
   reasons = automatic.reasons;
   await audit.recordEvent({
@@ -317,9 +332,7 @@ export async function kyc(input: KycWorkflowInput): Promise<KycResult> {
   reviewDeadline = new Date(Date.now() + policy.reviewDeadlineSeconds * 1000).toISOString();
   const answered = await condition(() => review !== undefined, policy.reviewDeadlineSeconds * 1000);
   if (!answered) {
-    state = 'escalated';
-    escalated = true;
-    upsertSearchAttributes([{ key: SA.decision, value: 'escalated' }]);
+    // Recorded first, so that a status of `escalated` always has its event in the chain.
     await audit.recordEvent({
       applicationId,
       key: 'escalation',
@@ -328,6 +341,12 @@ export async function kyc(input: KycWorkflowInput): Promise<KycResult> {
       reasons: [`no review within ${policy.reviewDeadlineSeconds} s`],
       data: { reviewDeadline, reviewDeadlineSeconds: policy.reviewDeadlineSeconds },
     });
+    escalated = true;
+    // A review that arrived while the escalation was being recorded stands.
+    if (review === undefined) {
+      state = 'escalated';
+      upsertSearchAttributes([{ key: SA.decision, value: 'escalated' }]);
+    }
     log.info('review escalated', { step: 'escalation' });
     // An escalated application still waits for a decision, now from whoever it was escalated to.
     await condition(() => review !== undefined);

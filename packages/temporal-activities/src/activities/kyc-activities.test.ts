@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentNumberChecks, type CrossCheckDocument } from './kyc-activities.js';
+import { documentNumberChecks, pinyinReadings, type CrossCheckDocument } from './kyc-activities.js';
 
 const doc = (docType: string, ocrIdInfo: Record<string, string>, cardSide?: 'OCR_ID_NATIONAL_EMBLEM') =>
   ({ index: 1, docType, workflowId: 'kyc-A1-doc-1', ocrIdInfo, cardSide }) as CrossCheckDocument;
@@ -38,5 +38,16 @@ describe('documentNumberChecks', () => {
     expect(
       documentNumberChecks(doc('01000000', { passportNo: 'PF5763491', nationality: 'FRA' }), '2026-11-26'),
     ).toEqual([]);
+  });
+});
+
+describe('pinyinReadings', () => {
+  it('reads a mainland name in pinyin, surnames by their surname reading, ü in every document spelling', () => {
+    expect(pinyinReadings('周美')).toEqual(['ZHOU MEI']);
+    expect(pinyinReadings('单田芳')).toEqual(['SHAN TIAN FANG']);
+    expect(pinyinReadings('曾国藩')).toEqual(['ZENG GUO FAN']);
+    expect(pinyinReadings('吕小军')).toEqual(['LYU XIAO JUN', 'LV XIAO JUN', 'LU XIAO JUN']);
+    expect(pinyinReadings('ZHOU MEI')).toEqual([]);
+    expect(pinyinReadings('')).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   validatePermitNumber,
   type RuleIssue,
 } from '@dococr/core';
+import { pinyin } from 'pinyin-pro';
 import type { AuditStore } from '../audit/index.js';
 import { digestOf } from '../audit/index.js';
 import { auditedStep } from './audited-step.js';
@@ -20,6 +21,8 @@ export interface CrossCheckDocument {
   /** The child workflow that read it; its `recogniseDocument` audit event holds the engine's own checks. */
   workflowId: string;
   ocrIdInfo?: Record<string, string> | undefined;
+  /** The holder's name in Chinese characters, when the document shows it without a romanised form. */
+  chineseNameOnly?: string | undefined;
 }
 
 export interface CrossCheckInput {
@@ -27,6 +30,12 @@ export interface CrossCheckInput {
   /** The workflow's clock (yyyy-mm-dd), so that an ID number's birth date is judged against the same day. */
   referenceDate: string;
   documents: CrossCheckDocument[];
+}
+
+export interface CrossCheckResult {
+  checks: DocumentRuleCheck[];
+  /** Pinyin readings of the names shown only in Chinese, so the workflow can compare them with romanised names. */
+  romanised: Array<{ document: number; readings: string[] }>;
 }
 
 /** One check of one document. `detail` names issue codes only, never the characters read. */
@@ -79,6 +88,18 @@ export function documentNumberChecks(doc: CrossCheckDocument, referenceDate: str
   return out;
 }
 
+/**
+ * Mainland pinyin readings of a Chinese name, without tones, surname readings first ('单' is Shan as a surname):
+ * `['ZHOU MEI']`. 'ü' has three spellings on documents (LYU since 2012, older LV and LU), so all are given. Nothing
+ * for a name that is not all Han characters. Hong Kong and Macao names are romanised from Cantonese: they come with
+ * their own Latin form and are not converted.
+ */
+export function pinyinReadings(name: string): string[] {
+  if (!/^[\u3400-\u9fff]+$/.test(name)) return [];
+  const reading = pinyin(name, { toneType: 'none', surname: 'head', type: 'array' }).join(' ').toUpperCase();
+  return [...new Set(['YU', 'V', 'U'].map((u) => reading.replace(/Ü/g, u)))];
+}
+
 interface RecordedCheck {
   name: string;
   ok: boolean;
@@ -97,7 +118,7 @@ export function createKycActivities(deps: { audit: AuditStore }) {
      * MRZ against the visual zone) as its `recogniseDocument` step recorded them in the audit chain. The
      * cross-document comparison (same person, expiry, age) is pure and stays in the workflow.
      */
-    async crossCheckDocuments(input: CrossCheckInput): Promise<{ checks: DocumentRuleCheck[] }> {
+    async crossCheckDocuments(input: CrossCheckInput): Promise<CrossCheckResult> {
       return auditedStep(
         {
           audit: deps.audit,
@@ -125,8 +146,11 @@ export function createKycActivities(deps: { audit: AuditStore }) {
             }
           }
           const failed = checks.filter((c) => !c.ok);
+          const romanised = input.documents
+            .map((d) => ({ document: d.index, readings: pinyinReadings(d.chineseNameOnly ?? '') }))
+            .filter((r) => r.readings.length > 0);
           return {
-            result: { checks },
+            result: { checks, romanised },
             outcome: failed.length === 0 ? 'passed' : 'failed',
             reasons: failed.map((c) => `document ${c.document}: ${c.name}`),
             data: { checks: checks.map((c) => ({ document: c.document, name: c.name, ok: c.ok, source: c.source })) },
