@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SA } from '../src/search-attributes.js';
 import { kycResult, kycStatus, reviewKyc, startKyc, type KycDocumentUpload } from '../src/kyc-client.js';
@@ -190,6 +191,26 @@ describe('kyc against a real dev server', () => {
     expect((await handle.describe()).typedSearchAttributes.get(SA.decision)).toBe('rejected');
     const last = (await t.services.audit.list(applicationId)).at(-1);
     expect(last).toMatchObject({ step: 'review', outcome: 'rejected', data: { escalated: true } });
+  });
+
+  it('rejects an application whose image the API refuses, with the code, and reads nothing more of it', async () => {
+    const applicationId = newId('A');
+    const tiny = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#999' } })
+      .png()
+      .toBuffer();
+    await startKyc(t.stack, {
+      applicationId,
+      merchantUserId: USER_ID,
+      documents: [{ role: 'id-face', bytes: tiny, mediaType: 'image/png', docType: '00000001' }],
+      policy,
+    });
+    const result = await kycResult(t.stack, applicationId);
+    expect(result).toMatchObject({ state: 'rejected', decidedBy: 'automatic' });
+    expect(result.documents).toMatchObject([{ status: 'refused', httpStatus: 400, code: 'InvalidParameter' }]);
+    expect(result.reasons).toEqual(['document 1 (id-face): refused with InvalidParameter']);
+    const steps = (await t.services.audit.list(applicationId)).map((e) => e.step);
+    expect(steps).not.toContain('recogniseDocument');
+    expect(steps).not.toContain('crossCheckDocuments');
   });
 
   it('refuses an application that cannot start before storing anything', async () => {
