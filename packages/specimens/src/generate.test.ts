@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOC_TYPES, parseMrz, parsePermitMrz, SpoofType } from '@dococr/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, MIX_PLAN, renderSpecimen, type ManifestEntry } from './generate.js';
+import { readManifest } from './manifest.js';
 import { CONDITION_TYPES } from './specimen-types.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -37,6 +38,14 @@ describe('generate (unfiltered run of one full plan cycle)', () => {
     }
     const meta = JSON.parse(await readFile(path.join(dir, 'manifest.meta.json'), 'utf8')) as { counts: object };
     expect(Object.values(meta.counts).reduce((a: number, b: number) => a + b, 0)).toBe(MIX_PLAN.length);
+    const read = await readManifest(dir, { check: true });
+    expect(read.issues).toEqual([]);
+    expect(read.entries).toEqual(JSON.parse(JSON.stringify(entries)));
+    const first = path.join(dir, entries[0]!.image);
+    const original = await readFile(first);
+    await writeFile(first, Buffer.from('truncated'));
+    expect((await readManifest(dir, { check: true })).issues).toHaveLength(1);
+    await writeFile(first, original);
   });
 
   it('covers every DocType and side, condition and spoof type', () => {

@@ -39,3 +39,4 @@ export {
 } from './generate.js';
 export { makeSamples, sampleSpecs, SAMPLES_SEED, type SampleSpec } from './samples.js';
 export { contactSheetPng } from './contact-sheet.js';
+export { readManifest, type ManifestIssue } from './manifest.js';
