@@ -15,7 +15,7 @@ import { faceCount, type PortraitSource } from './faces.js';
 import { cardSideOf, kindFor, SPECIMEN_KINDS } from './layouts.js';
 import { Prng } from './prng.js';
 import { renderCard, type RawImage } from './render-card.js';
-import { applyHomography, homographyFromPoints } from './warp.js';
+import { homographyFromPoints, projectRect, rectPoints } from './warp.js';
 import {
   type AppliedCondition,
   type ConditionRequest,
@@ -119,54 +119,18 @@ export interface SpecimenImage extends SpecimenRecord {
 /** Layout regions of the card projected into the image through the card-to-image map given by `corners`. */
 function imageRegions(kind: SpecimenKind, corners: Corners): Record<string, Corners> {
   const t = TEMPLATES[kind];
-  const h = homographyFromPoints(
-    [
-      { x: 0, y: 0 },
-      { x: t.width, y: 0 },
-      { x: t.width, y: t.height },
-      { x: 0, y: t.height },
-    ],
-    corners,
-  );
-  const round1 = (v: number): number => Math.round(v * 10) / 10;
-  const quad = (r: Rect): Corners =>
-    [
-      { x: r.x, y: r.y },
-      { x: r.x + r.w, y: r.y },
-      { x: r.x + r.w, y: r.y + r.h },
-      { x: r.x, y: r.y + r.h },
-    ].map((p) => {
-      const q = applyHomography(h, p);
-      return { x: round1(q.x), y: round1(q.y) };
-    }) as Corners;
+  const h = homographyFromPoints(rectPoints({ x: 0, y: 0, w: t.width, h: t.height }), corners);
   const out: Record<string, Corners> = {};
-  for (const [name, r] of Object.entries(t.fields)) out[name] = quad(r);
-  if (t.portrait) out.portrait = quad(t.portrait);
-  if (t.mrz) out.mrz = quad(t.mrz);
+  for (const [name, r] of Object.entries(t.fields)) out[name] = projectRect(h, r, 1);
+  if (t.portrait) out.portrait = projectRect(h, t.portrait, 1);
+  if (t.mrz) out.mrz = projectRect(h, t.mrz, 1);
   return out;
 }
 
 /** Where a rectangle of the captured raster (the card inside a screen) ends up, through the same projective map. */
 function innerCorners(outer: Corners, raster: RawImage, r: Rect): Corners {
-  const h = homographyFromPoints(
-    [
-      { x: 0, y: 0 },
-      { x: raster.width, y: 0 },
-      { x: raster.width, y: raster.height },
-      { x: 0, y: raster.height },
-    ],
-    outer,
-  );
-  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
-  return [
-    { x: r.x, y: r.y },
-    { x: r.x + r.w, y: r.y },
-    { x: r.x + r.w, y: r.y + r.h },
-    { x: r.x, y: r.y + r.h },
-  ].map((p) => {
-    const q = applyHomography(h, p);
-    return { x: round3(q.x), y: round3(q.y) };
-  }) as Corners;
+  const h = homographyFromPoints(rectPoints({ x: 0, y: 0, w: raster.width, h: raster.height }), outer);
+  return projectRect(h, r, 3);
 }
 
 function resolveKind(o: Pick<SpecimenOptions, 'kind' | 'docType' | 'side'>): SpecimenKind {

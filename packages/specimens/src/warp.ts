@@ -1,4 +1,4 @@
-import type { Corners, Point } from './specimen-types.js';
+import type { Corners, Point, Rect } from './specimen-types.js';
 
 /** Row-major 3x3 projective matrix. */
 export type Homography = [number, number, number, number, number, number, number, number, number];
@@ -31,6 +31,25 @@ export function homographyFromPoints(src: readonly Point[], dst: readonly Point[
   }
   const h = a.map((row, i) => row[8]! / row[i]!);
   return [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, 1];
+}
+
+/** The corners of a rectangle in card order: top-left, top-right, bottom-right, bottom-left. */
+export function rectPoints(r: Rect): Corners {
+  return [
+    { x: r.x, y: r.y },
+    { x: r.x + r.w, y: r.y },
+    { x: r.x + r.w, y: r.y + r.h },
+    { x: r.x, y: r.y + r.h },
+  ];
+}
+
+/** A rectangle's corners mapped through `h`, rounded to `decimals` places. */
+export function projectRect(h: Homography, r: Rect, decimals: number): Corners {
+  const k = 10 ** decimals;
+  return rectPoints(r).map((p) => {
+    const q = applyHomography(h, p);
+    return { x: Math.round(q.x * k) / k, y: Math.round(q.y * k) / k };
+  }) as Corners;
 }
 
 export function applyHomography(h: Homography, p: Point): Point {
@@ -75,14 +94,8 @@ export function warpOnto(
 ): void {
   // A plain Uint8Array view: element access on Buffer (a subclass) is not always as fast in V8.
   const src = new Uint8Array(srcBytes.buffer, srcBytes.byteOffset, srcBytes.length);
-  const srcCorners: Point[] = [
-    { x: 0, y: 0 },
-    { x: srcWidth, y: 0 },
-    { x: srcWidth, y: srcHeight },
-    { x: 0, y: srcHeight },
-  ];
   // Inverse map: destination pixel centre -> source coordinates.
-  const inv = homographyFromPoints(corners, srcCorners);
+  const inv = homographyFromPoints(corners, rectPoints({ x: 0, y: 0, w: srcWidth, h: srcHeight }));
   const xs = corners.map((p) => p.x);
   const ys = corners.map((p) => p.y);
   const x0 = Math.max(0, Math.floor(Math.min(...xs)));
