@@ -3,28 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchProgress, batchResult, startBatch, type BatchItemUpload } from '../src/batch-client.js';
 import type { BatchProgress } from '../src/workflows/batch.js';
 import { batchItemWorkflowId } from '../src/workflows/batch.js';
-import { sharedLocalEngine } from '../src/stack.js';
-import { newId, sample, startTestStack, type TestStack } from './stack-fixture.js';
+import { faultyRecogniser, newId, sample, startTestStack, type TestStack } from './stack-fixture.js';
 
 let t: TestStack;
 let tiny: Buffer;
-/** Batches (application ids) whose next recognition fails once with a retryable provider error. */
-const failOnce = new Set<string>();
+const faults = faultyRecogniser();
 
 beforeAll(async () => {
-  t = await startTestStack('batch', {
-    recogniser: async () => {
-      const engine = await sharedLocalEngine();
-      return {
-        analyze: async (request, options) => {
-          if (failOnce.delete(request.merchantBizId)) {
-            throw Object.assign(new Error('the provider is busy'), { code: 'Throttling.User', retryable: true });
-          }
-          return engine.analyze(request, options);
-        },
-      };
-    },
-  });
+  t = await startTestStack('batch', { recogniser: faults.recogniser });
   tiny = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#c0c8d0' } })
     .png()
     .toBuffer();
@@ -140,16 +126,39 @@ describe('batch against a real dev server', () => {
 
   it('retries a transient provider failure to success and records the failed attempt', async () => {
     const batchId = newId('B');
-    failOnce.add(batchId);
+    faults.failOnce.add(batchId);
     await startBatch(t.stack, { batchId, merchantUserId: USER_ID, items: [item('emblem', 'cn-id-emblem.png')] });
     const result = await batchResult(t.stack, batchId);
     expect(result.progress).toEqual({ total: 1, done: 1, passed: 1, failed: 0, errors: 0 });
-    expect(failOnce.has(batchId)).toBe(false);
+    expect(faults.failOnce.has(batchId)).toBe(false);
     const attempts = (await t.services.audit.list(batchId)).filter((e) => e.step === 'recogniseDocument');
     expect(attempts.map((e) => [e.attempt, e.outcome, e.reasons])).toEqual([
       [1, 'error', ['Throttling.User', 'will be retried']],
       [2, 'passed', []],
     ]);
+  });
+
+  it('counts an item whose child fails as an error and goes on with the rest', async () => {
+    const batchId = newId('B');
+    faults.failAlways.add(batchId);
+    await startBatch(t.stack, {
+      batchId,
+      merchantUserId: USER_ID,
+      items: [item('broken', 'cn-id-emblem.png'), refused('tiny')],
+    });
+    const result = await batchResult(t.stack, batchId);
+    expect(result.progress).toEqual({ total: 2, done: 2, passed: 0, failed: 1, errors: 1 });
+    // In the order they finished, which the two lanes do not fix.
+    expect([...result.problems].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'broken', outcome: 'error' },
+      { key: 'tiny', outcome: 'failed', code: 'InvalidParameter' },
+    ]);
+    const events = await t.services.audit.list(batchId);
+    expect(events.at(-1)).toMatchObject({ step: 'batchCompleted', outcome: 'error' });
+    expect(events.find((e) => e.step === 'recogniseDocument')).toMatchObject({
+      outcome: 'failed',
+      reasons: ['ProviderError', 'not retryable'],
+    });
   });
 
   it('refuses a batch id or item key that cannot be part of a workflow id', async () => {

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SA } from '../src/search-attributes.js';
 import { kycResult, kycStatus, reviewKyc, startKyc, type KycDocumentUpload } from '../src/kyc-client.js';
 import { kycWorkflowId } from '../src/workflows/kyc.js';
-import { newId, sample, sampleEntry, startTestStack, type TestStack } from './stack-fixture.js';
+import { faultyRecogniser, newId, sample, sampleEntry, startTestStack, type TestStack } from './stack-fixture.js';
 
 let t: TestStack;
+const faults = faultyRecogniser();
 
 beforeAll(async () => {
-  t = await startTestStack('kyc');
+  t = await startTestStack('kyc', { recogniser: faults.recogniser });
 }, 180_000);
 
 afterAll(async () => {
@@ -211,6 +212,29 @@ describe('kyc against a real dev server', () => {
     const steps = (await t.services.audit.list(applicationId)).map((e) => e.step);
     expect(steps).not.toContain('recogniseDocument');
     expect(steps).not.toContain('crossCheckDocuments');
+  });
+
+  it('sends an application whose document could not be processed to review', async () => {
+    const applicationId = newId('A');
+    faults.failAlways.add(applicationId);
+    await startKyc(t.stack, {
+      applicationId,
+      merchantUserId: USER_ID,
+      documents: [doc('id-emblem', 'cn-id-emblem.png')],
+      policy,
+    });
+    const status = await waitForState(applicationId, ['review', 'approved', 'rejected']);
+    expect(status).toMatchObject({
+      state: 'review',
+      documents: [{ status: 'error' }],
+      // With no document read, the minimum age cannot be established either.
+      reasons: ['document 1 (id-emblem): could not be processed', 'minimumAge: no birth date read'],
+    });
+    await reviewKyc(t.stack, applicationId, { decision: 'reject', reviewerId: 'r2', reason: 'send a new photo' });
+    await expect(kycResult(t.stack, applicationId)).resolves.toMatchObject({
+      state: 'rejected',
+      decidedBy: 'reviewer',
+    });
   });
 
   it('refuses an application that cannot start before storing anything', async () => {

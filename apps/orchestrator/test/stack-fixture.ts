@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { orchestratorConfigFromEnv, type OrchestratorConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { openLocalServices, type LocalServices } from '../src/local-services.js';
-import { startStack, type Stack, type StackOptions } from '../src/stack.js';
+import { sharedLocalEngine, startStack, type Stack, type StackOptions } from '../src/stack.js';
 import { freePort, tempDir } from './helpers.js';
 
 /** The repository's generated specimens (ground truth in samples/manifest.jsonl). */
@@ -74,3 +74,28 @@ export async function startTestStack(
 
 /** A fresh id of letters and digits. */
 export const newId = (prefix: string) => `${prefix}${randomBytes(6).toString('hex')}`;
+
+/**
+ * The local engine behind a switch, injected through startStack's `recogniser` option: applications (MerchantBizId,
+ * i.e. kyc application or batch id) in `failOnce` get one retryable provider error, those in `failAlways` a
+ * non-retryable one on every attempt.
+ */
+export function faultyRecogniser() {
+  const failOnce = new Set<string>();
+  const failAlways = new Set<string>();
+  const recogniser: NonNullable<StackOptions['recogniser']> = async () => {
+    const engine = await sharedLocalEngine();
+    return {
+      analyze: async (request, options) => {
+        if (failOnce.delete(request.merchantBizId)) {
+          throw Object.assign(new Error('the provider is busy'), { code: 'Throttling.User', retryable: true });
+        }
+        if (failAlways.has(request.merchantBizId)) {
+          throw Object.assign(new Error('the provider cannot read it'), { code: 'ProviderError', retryable: false });
+        }
+        return engine.analyze(request, options);
+      },
+    };
+  };
+  return { recogniser, failOnce, failAlways };
+}
