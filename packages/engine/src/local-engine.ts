@@ -23,7 +23,7 @@ import { type Quad, type Rotation } from './card/card-outline.js';
 import { findCard, type FoundCard } from './card/find-card.js';
 import { confirmDocType, type DocTypeCheck } from './classify/classify-document.js';
 import { decodeBase64Image, decodeImage, ImageRejectedError, inspectImage, type LoadedImage } from './image/index.js';
-import { type RgbImage } from './ocr/ocr-types.js';
+import { type DetectedBox, type RgbImage } from './ocr/ocr-types.js';
 import { getPaddleOcr, type PaddleOcr } from './ocr/paddle-ocr.js';
 import { readCardLines, type CardLine } from './read/card-lines.js';
 import { type FieldCheck, type FieldReading, type MrzCorrection, type MrzReading } from './read/field-types.js';
@@ -102,8 +102,22 @@ export class LocalDocOcrEngine implements DocOcrClient {
     const found = performance.now();
     options.signal?.throwIfAborted();
 
-    const lines = await readCardLines(ocr, card.image, card.textBoxes);
-    let check = confirmDocType(lines, request.docType, side);
+    let lines: CardLine[];
+    let check: DocTypeCheck;
+    if (format === 'td3') {
+      // A passport is read from its MRZ and checked against the number at the top: the dozens of labels and
+      // values between are read only when those lines do not settle the document type.
+      const { near, rest } = splitPassportBoxes(card.textBoxes, card.image.height);
+      lines = await readCardLines(ocr, card.image, near);
+      check = confirmDocType(lines, request.docType, side);
+      if (!check.matches && rest.length) {
+        lines = [...lines, ...(await readCardLines(ocr, card.image, rest))].sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
+        check = confirmDocType(lines, request.docType, side);
+      }
+    } else {
+      lines = await readCardLines(ocr, card.image, card.textBoxes);
+      check = confirmDocType(lines, request.docType, side);
+    }
     let read = check.matches ? readLines(request.docType, side, lines) : undefined;
     let wholeImageFallback = false;
     if (card.outlineFound && (!check.matches || (format === 'td3' && !read?.mrz))) {
@@ -211,6 +225,20 @@ async function checkImage(bytes: Uint8Array, parameter: string): Promise<LoadedI
 async function readWholeImage(ocr: PaddleOcr, image: RgbImage): Promise<CardLine[]> {
   const boxes = await ocr.detect(image, { maxSide: 960 });
   return readCardLines(ocr, image, boxes);
+}
+
+/** The passport page's MRZ band and top band (title, code, number) against everything else. */
+function splitPassportBoxes(
+  boxes: readonly DetectedBox[],
+  height: number,
+): { near: DetectedBox[]; rest: DetectedBox[] } {
+  const near: DetectedBox[] = [];
+  const rest: DetectedBox[] = [];
+  for (const b of boxes) {
+    const cy = (b.y + b.height / 2) / height;
+    (cy > 0.75 || cy < 0.3 ? near : rest).push(b);
+  }
+  return { near, rest };
 }
 
 function summariseCard(card: FoundCard, wholeImageFallback: boolean): DocOcrAnalysis['card'] {

@@ -34,9 +34,16 @@ export async function readCardLines(
   // the real lines inside them.
   const lineLike = boxes.filter((b) => !b.vertical && b.width >= 6 && b.height >= 6 && b.height < card.height * 0.2);
   const kept = mergeRowNeighbours(dropContainedBoxes(lineLike));
-  const texts = await ocr.recognizeMany(card, kept);
+  // The detector's boxes end tight on the first and last characters; a little room lets the recogniser see them
+  // whole (a final 'X' was read as '8' without it).
+  const padded = kept.map((b) => {
+    const pad = Math.round(b.height * 0.15);
+    const x = Math.max(0, b.x - pad);
+    return { ...b, x, width: Math.min(card.width, b.x + b.width + pad) - x };
+  });
+  const texts = await ocr.recognizeMany(card, padded);
   const lines: CardLine[] = [];
-  kept.forEach((b, i) => {
+  padded.forEach((b, i) => {
     const t = texts[i];
     if (!t || t.text.trim() === '') return;
     const chars = [...t.text];

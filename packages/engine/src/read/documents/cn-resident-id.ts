@@ -105,11 +105,12 @@ function readEthnicity(lines: readonly CardLine[]): FieldReading | undefined {
 function readAddress(lines: readonly CardLine[]): FieldReading | undefined {
   const label = findKeywordLine(lines, '住址');
   const numberLabel = findKeywordLine(lines, '公民身份号码', 0.6);
-  const top = label ? label.y0 - 0.01 : 0.45;
+  // The first address line may sit a little higher than its label.
+  const top = label ? label.y0 - 0.03 : 0.45;
   const bottom = numberLabel ? numberLabel.y0 : 0.8;
   const left = label ? label.x0 - 0.02 : 0.05;
   const parts = lines
-    .filter((l) => l.y0 >= top && centreY(l) < bottom && l.x0 >= left && centreX(l) < 0.66)
+    .filter((l) => centreY(l) >= top && centreY(l) < bottom && l.x0 >= left && centreX(l) < 0.66)
     .sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
   if (!parts.length) return undefined;
   let text = '';

@@ -37,10 +37,10 @@ export function readHongKongId(lines: readonly CardLine[]): DocumentFields {
     fields.name = reading(value, partConfidence(nameLine, value));
   }
 
-  const code = matches(body, /^(\d{4})(\d{4})(\d{4})?(\d{4})?$/).find(({ line }) => centreY(line) < 0.55);
+  const code = matches(body, /^(\d{4})(\d{4})(\d{4})?(\d{4})?[.,:;]?$/).find(({ line }) => centreY(line) < 0.55);
   if (code) {
     const groups = code.match.slice(1).filter((g): g is string => !!g);
-    fields.nameCode = reading(groups.join(' '), weakestConfidence(code.line, code.match[0]));
+    fields.nameCode = reading(groups.join(' '), weakestConfidence(code.line, code.match[0].replace(/[.,:;]$/, '')));
   }
 
   const birth = matches(body, /(\d{2})-(\d{2})-(\d{4})/)[0];
@@ -58,9 +58,10 @@ export function readHongKongId(lines: readonly CardLine[]): DocumentFields {
   );
   if (symbols) fields.symbols = reading(symbols.match[1] ?? '', partConfidence(symbols.line, symbols.match[0]));
 
-  const first = matches(body, /[(（](\d{2})-(\d{2})[)）]/)[0];
+  // Copies and low resolution add stray dots inside the brackets: '(0.6-03)'.
+  const first = matches(body, /[(（](\d)[.,]?(\d)-(\d)[.,]?(\d)[)）]/)[0];
   if (first) {
-    const [m, yy] = [Number(first.match[1]), Number(first.match[2])];
+    const [m, yy] = [Number(`${first.match[1]}${first.match[2]}`), Number(`${first.match[3]}${first.match[4]}`)];
     if (m >= 1 && m <= 12) {
       const year = expandTwoDigitYear(yy, m, 1, { pivot: 'past' });
       fields.firstIssueDate = reading(
