@@ -19,14 +19,18 @@ import { type SpoofFinding, type SpoofInput, type SpoofKind, type SpoofResult } 
  *
  * | type | measurement | limit |
  * |---|---|---|
- * | SCREEN_REMARK | median spectral peak prominence over textured tiles (luma) | 26 |
- * | PHOTO_COPY | residual chromaticity (95th percentile, %) of card and portrait, the lower | by DocType: 2.0; 3.0 for the mainland ID |
+ * | SCREEN_REMARK | spectral peak prominence of the textured tiles' averaged spectrum (luma); abstains under 6 tiles | 14 |
+ * | PHOTO_COPY | residual chromaticity (%), the lower of the card's 99th and the portrait surroundings' 95th percentile | by DocType: 2.5; 3.0 for the mainland ID |
  * | SHORTCUT | weighted evidence: PNG 0.35, screen size 0.35, no camera EXIF 0.1, exact flat background 0.1, axis-aligned card 0.1 | 0.65 |
  * | TAMPER | the reading step found the MRZ or a check character disagreeing with the visual zone (score 1, else 0); the text fields' sharpness and noise comparison is recorded as evidence only (see below) | 0.5 |
  */
 export const SPOOF_THRESHOLDS = {
-  SCREEN_REMARK: { threshold: 0.5, peakLimit: 26 },
-  PHOTO_COPY: { threshold: 0.5, chromaLimit: 2.0, chromaLimitByDocType: { '00000001': 3.0 } as Record<string, number> },
+  SCREEN_REMARK: { threshold: 0.5, peakLimit: 14 },
+  PHOTO_COPY: {
+    threshold: 0.5,
+    chromaLimit: 2.5,
+    chromaLimitByDocType: { '00000001': 3.0 } as Record<string, number>,
+  },
   SHORTCUT: { threshold: 0.65 },
   TAMPER: { threshold: 0.5 },
 } as const;
@@ -92,9 +96,11 @@ export async function photoCopy(input: SpoofInput, card: RgbImage): Promise<Spoo
   const cardColour = residualColour(await shrink(card, 200));
   const portrait = await portraitSurroundings(input, card);
   const portraitColour = portrait ? residualColour(await shrink(portrait, 128)) : undefined;
-  const chroma = Math.min(cardColour.chromaP95, portraitColour?.chromaP95 ?? Infinity);
+  // The card's colour often sits in a few per cent of it (a seal, a band, the photo): its 99th percentile; the
+  // portrait's surroundings are mostly face, so their 95th.
+  const chroma = Math.min(cardColour.chromaP99, portraitColour?.chromaP95 ?? Infinity);
   return finding('PHOTO_COPY', greyScore(chroma, limit), t.threshold, {
-    cardChromaP95: round(cardColour.chromaP95),
+    cardChromaP99: round(cardColour.chromaP99),
     cardColourShare: round(cardColour.colourShare),
     ...(portraitColour
       ? { portraitChromaP95: round(portraitColour.chromaP95), portraitColourShare: round(portraitColour.colourShare) }
@@ -109,10 +115,36 @@ async function portraitSurroundings(input: SpoofInput, card: RgbImage): Promise<
   const box = quadBounds(input.card.corners, input.image.width, input.image.height);
   const framed = box.w * box.h < 0.98 * input.image.width * input.image.height;
   const region = framed ? crop(input.image, box.x, box.y, box.w, box.h) : input.image;
-  const [face] = await detectFaces(region, 0.6);
+  const face = await findPortrait(region);
   if (!face) return undefined;
-  const b = face.box;
-  return crop(region, b.x - b.width / 2, b.y - b.height / 2, b.width * 2, b.height * 2);
+  return crop(region, face.x - face.width / 2, face.y - face.height / 2, face.width * 2, face.height * 2);
+}
+
+/**
+ * The most confident face in the region; when the whole region shows none, its four overlapping quarters are
+ * searched too, since BlazeFace sees the region at 256 px and a portrait in a wide scene (a card on a desk) shrinks
+ * below the size it finds.
+ */
+async function findPortrait(
+  region: RgbImage,
+): Promise<{ x: number; y: number; width: number; height: number } | undefined> {
+  const [face] = await detectFaces(region, 0.6);
+  if (face) return face.box;
+  const w = Math.round(region.width * 0.6);
+  const h = Math.round(region.height * 0.6);
+  let best: { confidence: number; box: { x: number; y: number; width: number; height: number } } | undefined;
+  for (const [x, y] of [
+    [0, 0],
+    [region.width - w, 0],
+    [0, region.height - h],
+    [region.width - w, region.height - h],
+  ] as const) {
+    const [found] = await detectFaces(crop(region, x, y, w, h), 0.6);
+    if (found && (!best || found.confidence > best.confidence)) {
+      best = { confidence: found.confidence, box: { ...found.box, x: found.box.x + x, y: found.box.y + y } };
+    }
+  }
+  return best?.box;
 }
 
 /** SHORTCUT: a screenshot, judged from the file and the frame rather than from the card itself. */

@@ -14,13 +14,17 @@ import {
 import { powerSpectrum } from './fft.js';
 
 const TILE = 64;
+/** Fewest textured tiles whose averaged spectrum is trusted (real scans of 250 px cards peaked at 22 with 3 or 4). */
+export const MIN_GRID_TILES = 6;
 
 /**
  * Periodic energy of a screen's pixel grid (or the moiré it beats into) on the card: for each textured 64x64 tile
  * of the photo, the strongest frequency between 0.12 and 0.5 cycles per pixel over the mean power at the same
  * radius, in luma and in the red-blue difference (sub-pixel stripes are coloured). JPEG's 8-pixel block
  * frequencies are skipped. Natural print and photos have smooth spectra there; a grid gives a sharp peak in every
- * tile, so the median over tiles is taken, which a few straight edges cannot raise.
+ * tile, so the tiles' spectra are averaged before the peak is sought, which a few straight edges cannot raise.
+ * Fewer than {@link MIN_GRID_TILES} textured tiles (a card under about 300 px) give too noisy an average: the
+ * measure abstains (0).
  */
 export function gridPeakiness(image: RgbImage, corners: Quad): { luma: number; chroma: number; tiles: number } {
   const box = quadBounds(corners, image.width, image.height);
@@ -45,8 +49,10 @@ export function gridPeakiness(image: RgbImage, corners: Quad): { luma: number; c
   const chosen = tiles
     .sort((a, b) => b.variance - a.variance)
     .slice(0, Math.min(16, Math.max(1, Math.ceil(tiles.length / 2))));
-  const luma: number[] = [];
-  const chroma: number[] = [];
+  // Welch's method: the tiles' spectra (each scaled to unit total power, so no tile dominates) are averaged, which
+  // keeps a grid's peak (the same frequency everywhere) and flattens what varies from tile to tile (text, edges).
+  const lumaSum = new Float64Array(TILE * TILE);
+  const chromaSum = new Float64Array(TILE * TILE);
   const tileLuma = new Float64Array(TILE * TILE);
   const tileChroma = new Float64Array(TILE * TILE);
   for (const t of chosen) {
@@ -57,18 +63,28 @@ export function gridPeakiness(image: RgbImage, corners: Quad): { luma: number; c
         tileChroma[r * TILE + c] = image.data[p * 3]! - image.data[p * 3 + 2]!;
       }
     }
-    luma.push(peakRatio(powerSpectrum(tileLuma, TILE)));
-    chroma.push(peakRatio(powerSpectrum(tileChroma, TILE)));
+    accumulate(lumaSum, powerSpectrum(tileLuma, TILE));
+    accumulate(chromaSum, powerSpectrum(tileChroma, TILE));
   }
-  return { luma: luma.length ? median(luma) : 0, chroma: chroma.length ? median(chroma) : 0, tiles: chosen.length };
+  return chosen.length >= MIN_GRID_TILES
+    ? { luma: peakRatio(lumaSum), chroma: peakRatio(chromaSum), tiles: chosen.length }
+    : { luma: 0, chroma: 0, tiles: chosen.length };
+}
+
+function accumulate(sum: Float64Array, power: Float64Array): void {
+  let total = 0;
+  for (let k = 1; k < power.length; k++) total += power[k]!;
+  if (total <= 0) return;
+  for (let k = 0; k < power.length; k++) sum[k] = sum[k]! + power[k]! / total;
 }
 
 /**
  * The most prominent spectral peak between 0.12 and 0.5 cycles per pixel: a frequency's power over the mean power
  * of its neighbours two to three bins away. Smooth spectra (print, photos, even straight edges, whose energy spreads
  * along a line) stay near 1; a periodic grid stands far above its neighbours. Rows and columns at JPEG's block
- * frequencies (multiples of 1/8) are skipped; the axes themselves are kept, since a screen grid is often aligned
- * with the camera's.
+ * frequencies (multiples of 1/8) are skipped, except on the axes themselves, since a screen grid is often aligned
+ * with the camera's. (Skipping only the 8x8 lattice points and their window leakage instead also removes the axis
+ * bins next to them, where grids of pitch near 4 and 2.7 px put their energy: recall fell on the specimens.)
  */
 function peakRatio(power: Float64Array): number {
   const n = TILE;
@@ -103,10 +119,10 @@ function peakRatio(power: Float64Array): number {
  * one chromaticity; so the median chromaticity of each block (light can differ across the card: sun and shade) is
  * taken as the light's, and what is left is colour printed on the document. Dark and clipped pixels carry no
  * reliable chromaticity and are skipped. Returns the share of usable pixels more than 3 chromaticity points (per
- * cent) away from their block's light, and the 95th percentile of that distance. Callers shrink the region first
+ * cent) away from their block's light, and the 95th and 99th percentiles of that distance. Callers shrink the region first
  * (about 200 px), which also averages sensor noise and JPEG chroma blocks away.
  */
-export function residualColour(region: RgbImage): { colourShare: number; chromaP95: number } {
+export function residualColour(region: RgbImage): { colourShare: number; chromaP95: number; chromaP99: number } {
   const { data, width, height } = region;
   const blocksX = 4;
   const blocksY = 3;
@@ -137,10 +153,14 @@ export function residualColour(region: RgbImage): { colourShare: number; chromaP
       for (let k = 0; k < rs.length; k++) distances.push(100 * Math.hypot(rs[k]! - r0, gs[k]! - g0));
     }
   }
-  if (distances.length === 0) return { colourShare: 0, chromaP95: 0 };
+  if (distances.length === 0) return { colourShare: 0, chromaP95: 0, chromaP99: 0 };
   let coloured = 0;
   for (const d of distances) if (d > 3) coloured++;
-  return { colourShare: coloured / distances.length, chromaP95: quantile(distances, 0.95) };
+  return {
+    colourShare: coloured / distances.length,
+    chromaP95: quantile(distances, 0.95),
+    chromaP99: quantile(distances, 0.99),
+  };
 }
 
 /** Phone, tablet and monitor screens (width x height in either orientation): screenshots come out at these sizes. */
