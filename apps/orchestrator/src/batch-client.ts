@@ -49,12 +49,21 @@ export async function startBatch(stack: Stack, options: StartBatchOptions): Prom
   for (const item of options.items) {
     if (!BATCH_ITEM_KEY.test(item.key)) throw new InvalidParameterError('Key', 'use 1 to 64 letters, digits, _ . or -');
   }
+  if (new Set(options.items.map((i) => i.key)).size !== options.items.length) {
+    throw new InvalidParameterError('Key', 'keys must be unique within a batch');
+  }
   const items: BatchItem[] = [];
   // One at a time: a batch may be large and each image is read into memory to be stored.
   for (const item of options.items) items.push({ key: item.key, ...(await storeDocument(stack, context, item)) });
+  // The list itself is stored too, so the workflow's input stays small however many items there are.
+  const itemList = await stack.blobs.put(new TextEncoder().encode(JSON.stringify(items)), {
+    mediaType: 'application/json',
+    applicationId: options.batchId,
+  });
   const input: BatchWorkflowInput = {
     batchId: options.batchId,
-    items,
+    itemList,
+    total: items.length,
     requestId: options.requestId ?? randomUUID().toUpperCase(),
     concurrency: options.concurrency,
     itemsPerRun: options.itemsPerRun,

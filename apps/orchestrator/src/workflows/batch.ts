@@ -11,7 +11,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DocOcrActivities, ImageRef } from '@dococr/temporal-activities';
+import type { BlobRef, DocOcrActivities, ImageRef } from '@dococr/temporal-activities';
 import { auditActivity, checkImageActivity } from '../activity-options.js';
 import { SA } from '../search-attributes.js';
 import { docOcr, type DocOcrRequestParams, type DocOcrWorkflowResult } from './doc-ocr.js';
@@ -46,8 +46,15 @@ export interface BatchItemProblem {
 export interface BatchWorkflowInput {
   /** Letters and digits only: workflow ids carry it. */
   batchId: string;
-  /** Items not yet processed; after a continue-as-new, only the remaining ones. */
-  items: BatchItem[];
+  /**
+   * The items: a JSON array of `BatchItem` stored in the blob store (encrypted with the batch's data key). Each run
+   * loads only its page, so the input stays small however large the batch.
+   */
+  itemList: BlobRef;
+  /** How many items the list holds. */
+  total: number;
+  /** First item of this run; advanced by continue-as-new. Default 0. */
+  offset?: number | undefined;
   requestId: string;
   /** How many documents run at once. Default 2. */
   concurrency?: number | undefined;
@@ -88,16 +95,13 @@ export function batchItemWorkflowId(batchId: string, key: string): string {
 const light = proxyActivities<DocOcrActivities>(checkImageActivity);
 const audit = proxyActivities<DocOcrActivities>(auditActivity);
 
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'InvalidParameter', message, nonRetryable: true });
+}
+
 function validateInput(input: BatchWorkflowInput): void {
-  const invalid = (message: string) =>
-    ApplicationFailure.create({ type: 'InvalidParameter', message, nonRetryable: true });
   if (!BATCH_ID.test(input.batchId)) throw invalid('batchId must be 1 to 64 letters or digits');
-  const keys = new Set<string>();
-  for (const item of input.items) {
-    if (!BATCH_ITEM_KEY.test(item.key)) throw invalid('item keys are 1 to 64 letters, digits, _ . or -');
-    if (keys.has(item.key)) throw invalid('item keys must be unique within a batch');
-    keys.add(item.key);
-  }
+  if (!(Number.isInteger(input.total) && input.total >= 0)) throw invalid('total must be a whole number');
   if (input.concurrency !== undefined && !(Number.isInteger(input.concurrency) && input.concurrency >= 1)) {
     throw invalid('concurrency must be a positive whole number');
   }
@@ -106,16 +110,26 @@ function validateInput(input: BatchWorkflowInput): void {
   }
 }
 
+/** Keys are checked by the client for the whole list; a page is checked again, since it makes workflow ids. */
+function validatePage(items: BatchItem[]): void {
+  const keys = new Set<string>();
+  for (const item of items) {
+    if (!BATCH_ITEM_KEY.test(item.key)) throw invalid('item keys are 1 to 64 letters, digits, _ . or -');
+    if (keys.has(item.key)) throw invalid('item keys must be unique within a batch');
+    keys.add(item.key);
+  }
+}
+
 /**
- * Many documents as `docOcr` children, `concurrency` at a time, with a progress query. After `itemsPerRun` items the
- * run continues as new with the remaining items (references only) and the counts so far.
+ * Many documents as `docOcr` children, `concurrency` at a time, with a progress query. Each run loads a page of
+ * `itemsPerRun` items from the stored item list, then continues as new at the next offset with the counts so far.
  */
 export async function batch(input: BatchWorkflowInput): Promise<BatchResult> {
   validateInput(input);
   const { batchId } = input;
   const progress: BatchProgress = input.carried
     ? { ...input.carried.progress }
-    : { total: input.items.length, done: 0, passed: 0, failed: 0, errors: 0 };
+    : { total: input.total, done: 0, passed: 0, failed: 0, errors: 0 };
   const problems: BatchItemProblem[] = [...(input.carried?.problems ?? [])];
   const runs = (input.carried?.runs ?? 0) + 1;
   setHandler(batchProgressQuery, () => ({ ...progress }));
@@ -126,12 +140,27 @@ export async function batch(input: BatchWorkflowInput): Promise<BatchResult> {
       key: 'received',
       step: 'received',
       outcome: 'passed',
-      data: { requestId: input.requestId, items: input.items.length, concurrency: input.concurrency ?? 2 },
+      data: {
+        requestId: input.requestId,
+        items: input.total,
+        itemListSha256: input.itemList.sha256,
+        concurrency: input.concurrency ?? 2,
+      },
     });
   }
 
-  const thisRun = input.items.slice(0, input.itemsPerRun ?? 50);
-  const remaining = input.items.slice(thisRun.length);
+  const offset = input.offset ?? 0;
+  const thisRun =
+    offset < input.total
+      ? ((await light.loadBatchItems({
+          list: input.itemList,
+          offset,
+          limit: input.itemsPerRun ?? 50,
+        })) as BatchItem[])
+      : [];
+  if (thisRun.length === 0 && offset < input.total) throw invalid(`the item list ends before item ${offset + 1}`);
+  validatePage(thisRun);
+  const nextOffset = offset + thisRun.length;
 
   const count = (key: string, result: DocOcrWorkflowResult | undefined) => {
     progress.done += 1;
@@ -199,10 +228,10 @@ export async function batch(input: BatchWorkflowInput): Promise<BatchResult> {
   const lanes = Math.min(input.concurrency ?? 2, thisRun.length);
   await Promise.all(Array.from({ length: lanes }, lane));
 
-  if (remaining.length > 0) {
-    log.info('batch continues as new', { done: progress.done, remaining: remaining.length, run: runs });
+  if (nextOffset < input.total) {
+    log.info('batch continues as new', { done: progress.done, remaining: input.total - nextOffset, run: runs });
     // Every child of this run has finished, so nothing in flight is lost with the old run.
-    return continueAsNew<typeof batch>({ ...input, items: remaining, carried: { progress, problems, runs } });
+    return continueAsNew<typeof batch>({ ...input, offset: nextOffset, carried: { progress, problems, runs } });
   }
 
   await audit.recordEvent({

@@ -13,7 +13,7 @@ export function createDocOcrActivities(deps: DocOcrActivityDeps) {
     ...createEventActivities(deps),
     ...createRecogniseActivities(deps),
     ...createKycActivities(deps),
-    ...createBatchActivities(),
+    ...createBatchActivities(deps),
   };
 }
 
