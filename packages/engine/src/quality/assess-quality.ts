@@ -30,8 +30,8 @@ import {
  *
  * | check | strict '1' | standard '0' | loose '2' |
  * |---|---|---|---|
- * | sharpness (1 - re-blur) at least | 0.74 | 0.68 | 0.6 |
- * | noise sigma at most | 0.8 | 1.2 | 2.5 |
+ * | sharpness (1 - re-blur) at least | 0.7 | 0.68 | 0.6 |
+ * | noise sigma (in the photo) at most | 1.7 | 1.9 | 4 |
  * | JPEG quality at least (when known) | 60 | 45 | 25 |
  * | mean luma | 110..230 | 90..232 | 60..242 |
  * | dark / bright clipped share at most | 0.08 / 0.1 | 0.12 / 0.2 | 0.2 / 0.4 |
@@ -47,8 +47,8 @@ import {
  */
 export const QUALITY_THRESHOLDS: Readonly<Record<Exclude<QualityMode, '3'>, Readonly<QualityThresholds>>> = {
   '1': {
-    minSharpness: 0.74,
-    maxNoiseSigma: 0.8,
+    minSharpness: 0.7,
+    maxNoiseSigma: 1.7,
     minJpegQuality: 60,
     minExposureMean: 110,
     maxExposureMean: 230,
@@ -66,7 +66,7 @@ export const QUALITY_THRESHOLDS: Readonly<Record<Exclude<QualityMode, '3'>, Read
   },
   '0': {
     minSharpness: 0.68,
-    maxNoiseSigma: 1.2,
+    maxNoiseSigma: 1.9,
     minJpegQuality: 45,
     minExposureMean: 90,
     maxExposureMean: 232,
@@ -84,7 +84,7 @@ export const QUALITY_THRESHOLDS: Readonly<Record<Exclude<QualityMode, '3'>, Read
   },
   '2': {
     minSharpness: 0.6,
-    maxNoiseSigma: 2.5,
+    maxNoiseSigma: 4,
     minJpegQuality: 25,
     minExposureMean: 60,
     maxExposureMean: 242,
@@ -159,6 +159,8 @@ export async function measureQuality(input: QualityInput): Promise<QualityMeasur
     ? await resizeTo(card.rectified, width, height)
     : await rectify(image, card.corners, { width, height });
   const grey = toGrey(upright);
+  // Noise is measured in the photo itself: rectifying interpolates, which averages it away.
+  const box = quadBounds(card.corners, image.width, image.height);
   const exposure = exposureOf(grey);
   const geometry = geometryOf(card.corners, image.width, image.height);
   const jpegQuality = input.original ? estimateJpegQuality(input.original.bytes) : undefined;
@@ -166,7 +168,7 @@ export async function measureQuality(input: QualityInput): Promise<QualityMeasur
   return {
     sharpness: 1 - reblurScore(grey),
     laplacianVariance: laplacianVariance(grey),
-    noiseSigma: noiseSigma(grey),
+    noiseSigma: noiseSigma(toGrey(crop(image, box.x, box.y, box.w, box.h))),
     jpegBlockiness: jpegBlockiness(image, card.corners),
     ...(jpegQuality !== undefined ? { jpegQuality } : {}),
     ...exposure,

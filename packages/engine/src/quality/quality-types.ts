@@ -26,7 +26,7 @@ export interface QualityMeasurements {
   sharpness: number;
   /** Variance of the Laplacian on the same card image (content-dependent; recorded, not thresholded). */
   laplacianVariance: number;
-  /** Noise standard deviation in flat areas of the card, in grey levels. */
+  /** Noise standard deviation in flat areas of the card (measured in the photo, not the rectified card), grey levels. */
   noiseSigma: number;
   /** Mean step across 8x8 JPEG block borders over the mean step elsewhere, on the card in the photo (recorded only:
    * blur raises it as much as compression does). */
