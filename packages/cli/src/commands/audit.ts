@@ -104,20 +104,12 @@ export async function auditErase(
   const { services } = await openAudit(ctx);
   const applicationId = applicationIdOf(id);
   await requireApplication(services.audit, applicationId);
-  const blobsDeleted = await services.blobs.deleteApplication(applicationId);
-  const destruction = await services.keyStore.destroyDataKey(applicationId);
-  const event = await services.audit.recordErasure(
-    applicationId,
-    flags.reason,
-    flags.actor ?? `cli:${ctx.env.USER ?? 'unknown'}`,
-    {
-      data: {
-        blobsDeleted,
-        dataKeyDestroyed: true,
-        destruction: JSON.parse(JSON.stringify(destruction)) as Record<string, string>,
-      },
-    },
+  const { eraseApplication } = await import('@dococr/temporal-activities');
+  const report = await eraseApplication(
+    { keyStore: services.keyStore, blobStore: services.blobs, auditStore: services.audit },
+    { applicationId, reason: flags.reason, actor: flags.actor ?? `cli:${ctx.env.USER ?? 'unknown'}` },
   );
+  const { blobsDeleted, event } = report;
   const verification = await services.audit.verify(applicationId);
   ctx.stdout.write(
     `erased application ${applicationId}: ${blobsDeleted} image(s) deleted, data key destroyed; erasure recorded as event ${event.seq}; chain ${verification.ok ? 'verifies' : 'BROKEN'}\n`,
