@@ -3,6 +3,12 @@
  * clock of their own), so the `kyc` workflow runs them directly and unit tests need no Temporal.
  */
 
+/**
+ * Recorded with every automatic KYC decision, so an auditor can tell which rules decided. Raise it whenever a check,
+ * a normalisation or the precedence changes.
+ */
+export const KYC_CHECKS_VERSION = 'dococr-kyc-checks/1';
+
 /** What the application's owner asks for. */
 export interface KycPolicy {
   /** Reject an applicant younger than this on the workflow's clock; no age check when absent. */

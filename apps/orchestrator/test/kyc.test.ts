@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KYC_RULES_VERSION } from '@dococr/temporal-activities';
+import { KYC_CHECKS_VERSION } from '../src/kyc-checks.js';
 import { SA } from '../src/search-attributes.js';
 import { kycResult, kycStatus, reviewKyc, startKyc, type KycDocumentUpload } from '../src/kyc-client.js';
 import { kycWorkflowId } from '../src/workflows/kyc.js';
@@ -69,7 +71,8 @@ describe('kyc against a real dev server', () => {
     expect(steps[0]).toBe('kyc:received');
     expect(steps.slice(-2)).toEqual(['kyc:crossCheckDocuments', 'kyc:decision']);
     expect(steps.filter((s) => s === 'doc:recogniseDocument')).toHaveLength(2);
-    expect(events.at(-1)).toMatchObject({ outcome: 'approved', reasons: [] });
+    expect(events.at(-1)).toMatchObject({ outcome: 'approved', reasons: [], engineVersion: KYC_CHECKS_VERSION });
+    expect(events.at(-2)?.engineVersion).toBe(KYC_RULES_VERSION);
     await expect(t.services.audit.verify(applicationId)).resolves.toMatchObject({ ok: true, count: events.length });
 
     const truth = sampleEntry('cn-id-face.png').groundTruth.ocrIdInfo;

@@ -16,6 +16,7 @@ import { auditActivity, checkImageActivity } from '../activity-options.js';
 import {
   crossCheck,
   decideKyc,
+  KYC_CHECKS_VERSION,
   personOf,
   type KycCheck,
   type KycDocumentOutcome,
@@ -313,6 +314,7 @@ export async function kyc(input: KycWorkflowInput): Promise<KycResult> {
     // The store takes any outcome string; `review` is the automatic step's third answer.
     outcome: automatic.decision as AuditOutcome,
     reasons: automatic.reasons,
+    engineVersion: KYC_CHECKS_VERSION,
     data: {
       decidedBy: 'automatic',
       today,

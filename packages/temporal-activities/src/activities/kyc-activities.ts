@@ -12,6 +12,9 @@ import type { AuditStore } from '../audit/index.js';
 import { digestOf } from '../audit/index.js';
 import { auditedStep } from './audited-step.js';
 
+/** Recorded with the cross-check step: the validators come from core, the name readings from pinyin-pro. */
+export const KYC_RULES_VERSION = 'dococr-core-rules/0.1.0 + pinyin-pro/3.29.4';
+
 /** One document of an application, as the KYC workflow hands it over after its `docOcr` child finished. */
 export interface CrossCheckDocument {
   /** 1-based position in the application. */
@@ -124,6 +127,7 @@ export function createKycActivities(deps: { audit: AuditStore }) {
           audit: deps.audit,
           applicationId: input.applicationId,
           step: 'crossCheckDocuments',
+          engineVersion: KYC_RULES_VERSION,
           inputDigest: digestOf(input.documents.map((d) => d.ocrIdInfo ?? {})),
         },
         async () => {
