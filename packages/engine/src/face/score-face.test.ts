@@ -12,6 +12,18 @@ async function edited(image: RgbImage, edit: (s: Sharp) => Sharp): Promise<RgbIm
   return { data, width: info.width, height: info.height };
 }
 
+/** Adds deterministic uniform noise of the given standard deviation. */
+function withNoise(image: RgbImage, sigma: number): RgbImage {
+  const data = new Uint8Array(image.data.length);
+  let state = 12345;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    const u = state / 2 ** 32 - 0.5;
+    data[i] = Math.max(0, Math.min(255, Math.round(image.data[i]! + u * sigma * Math.sqrt(12))));
+  }
+  return { data, width: image.width, height: image.height };
+}
+
 describe('scoreFace', () => {
   it('finds the portrait on a genuine sample with its eyes inside the box', async () => {
     const s = await loadSample('passport-td3.png');
@@ -27,7 +39,7 @@ describe('scoreFace', () => {
     }
   });
 
-  it('falls monotonically with blur and with darkness', async () => {
+  it('falls monotonically with blur, darkness and noise', async () => {
     const s = await loadSample('passport-td3.png');
     const blurred = [];
     for (const sigma of [0.3, 1.5, 3, 5])
@@ -37,6 +49,9 @@ describe('scoreFace', () => {
     for (const gain of [1, 0.5, 0.3])
       dark.push((await scoreFace({ image: await edited(s.image, (p) => p.linear(gain, 0)) })).score);
     for (let k = 1; k < dark.length; k++) expect(dark[k]).toBeLessThan(dark[k - 1]!);
+    const noisy = [];
+    for (const sigma of [0, 20, 40]) noisy.push((await scoreFace({ image: withNoise(s.image, sigma) })).factors!.noise);
+    for (let k = 1; k < noisy.length; k++) expect(noisy[k]).toBeLessThan(noisy[k - 1]!);
   });
 
   it('scores the portrait region only, and a side without a face as 0 with faceFound false', async () => {

@@ -1,5 +1,5 @@
 import { type RgbImage } from '../ocr/ocr-types.js';
-import { crop, reblurScore, toGrey } from '../quality/pixels.js';
+import { crop, noiseSigma, reblurScore, toGrey } from '../quality/pixels.js';
 import { detectFaces, type FaceDetection } from './blazeface.js';
 
 export interface FaceScoreInput {
@@ -16,11 +16,13 @@ export interface FaceFactors {
   exposure: number;
   pose: number;
   occlusion: number;
+  noise: number;
   /** The raw values behind the factors. */
   faceWidthPx: number;
   reblur: number;
   meanLuma: number;
   clippedShare: number;
+  noiseSigma: number;
   rollDegrees: number;
   yaw: number;
 }
@@ -44,6 +46,7 @@ export const FACE_SCORE_WEIGHTS = {
   exposure: 1,
   pose: 0.7,
   occlusion: 1,
+  noise: 1,
 } as const;
 
 /** Below this BlazeFace confidence nothing counts as a face (the emblem side's seal scores about 0.54). */
@@ -55,8 +58,8 @@ const ramp = (value: number, good: number, bad: number): number => clamp01((valu
 
 /**
  * The face quality score of IdFaceQuality: BlazeFace finds the face in the portrait region, then confidence, face
- * size, sharpness, exposure, pose (roll from the eyes, yaw from the nose against the eyes) and occlusion (share of the
- * face box blown out or black) each give a factor. No face: score 0 and `faceFound: false`.
+ * size, sharpness, exposure, pose (roll from the eyes, yaw from the nose against the eyes), occlusion (share of the
+ * face box blown out or black) and noise each give a factor. No face: score 0 and `faceFound: false`.
  * @example
  * const { score, faceFound, factors } = await scoreFace({ image: card.image, portraitRegion: { x: 40, y: 120, w: 220, h: 280 } });
  */
@@ -95,6 +98,8 @@ export function faceFactors(image: RgbImage, detection: FaceDetection): FaceFact
   const meanLuma = grey.data.length ? sum / grey.data.length : 0;
   const clippedShare = grey.data.length ? clipped / grey.data.length : 1;
   const reblur = reblurScore(grey);
+  // Noise reads as fine detail to the re-blur measure, so it gets its own factor.
+  const noise = noiseSigma(grey);
   const [rightEye, leftEye, nose] = keypoints;
   const eyeDx = (leftEye?.x ?? 0) - (rightEye?.x ?? 0);
   const eyeDy = (leftEye?.y ?? 0) - (rightEye?.y ?? 0);
@@ -106,15 +111,17 @@ export function faceFactors(image: RgbImage, detection: FaceDetection): FaceFact
   const yaw = Math.abs((((nose?.x ?? midX) - midX) * eyeDx + ((nose?.y ?? midY) - midY) * eyeDy) / eyeDistance ** 2);
   return {
     confidence: ramp(detection.confidence, 0.9, MIN_FACE_CONFIDENCE - 0.1),
-    size: ramp(box.width, 90, 20),
-    sharpness: ramp(reblur, 0.35, 0.75),
+    size: ramp(box.width, 70, 20),
+    sharpness: ramp(reblur, 0.45, 0.8),
     exposure: ramp(Math.abs(meanLuma - 135), 55, 120),
-    pose: ramp(rollDegrees, 8, 45) * ramp(yaw, 0.12, 0.6),
+    pose: ramp(rollDegrees, 12, 45) * ramp(yaw, 0.2, 0.6),
     occlusion: ramp(clippedShare, 0.05, 0.5),
+    noise: ramp(noise, 4, 25),
     faceWidthPx: box.width,
     reblur,
     meanLuma,
     clippedShare,
+    noiseSigma: noise,
     rollDegrees,
     yaw,
   };
