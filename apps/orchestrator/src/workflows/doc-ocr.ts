@@ -6,8 +6,22 @@ import {
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
-import { createDocOcrV2Response, spoofInfoNotChecked, type ExtIdInfo, type SubCode } from '@dococr/core/contract';
-import type { DocOcrActivities, ImageFacts, ImageRef, RecognitionResult } from '@dococr/temporal-activities';
+import {
+  createDocOcrV2Response,
+  spoofInfoFromFindings,
+  spoofInfoNotChecked,
+  type ExtIdInfo,
+  type SubCode,
+} from '@dococr/core/contract';
+import type {
+  DocOcrActivities,
+  FaceResult,
+  ImageFacts,
+  ImageRef,
+  QualityResult,
+  RecognitionResult,
+  SpoofCheckResult,
+} from '@dococr/temporal-activities';
 import { auditActivity, checkImageActivity, ocrActivity } from '../activity-options.js';
 import { SA } from '../search-attributes.js';
 
@@ -154,18 +168,51 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
       : recognition.docTypeReason,
   });
 
-  const subCode = decideSubCode({ docTypeMatched: recognition.docTypeMatched });
+  // Spoof and IdFaceQuality are valid only for the portrait side (the spec); on the national-emblem side they are
+  // not applied, and the decision event says so. Nothing else is meaningful on the wrong document.
+  const emblemSide = params.cardSide === 'OCR_ID_NATIONAL_EMBLEM';
+  const matched = recognition.docTypeMatched;
+  const check = { applicationId, image: input.image, docType: params.docType, card: recognition.card };
+  const wantQuality = params.idThreshold !== '3';
+  const wantSpoof = params.spoof === 'T' && !emblemSide;
+  const wantFace = params.idFaceQuality === 'T' && !emblemSide;
+  const [quality, spoof, face] = await Promise.all([
+    matched && wantQuality ? ocr.assessQuality({ ...check, mode: params.idThreshold as '0' | '1' | '2' }) : undefined,
+    matched && wantSpoof
+      ? ocr.detectSpoofing({ ...check, mrzConsistent: !recognition.checks.some((c) => /mrz/i.test(c.name) && !c.ok) })
+      : undefined,
+    matched && wantFace ? ocr.scoreFace(check) : undefined,
+  ] as [Promise<QualityResult> | undefined, Promise<SpoofCheckResult> | undefined, Promise<FaceResult> | undefined]);
+  for (const [step, ran, ok, detail] of [
+    ['assessQuality', quality, quality?.passed, quality?.failures.map((f) => f.check).join(', ')],
+    ['detectSpoofing', spoof, spoof ? spoof.detected.length === 0 : undefined, spoof?.detected.join(', ')],
+    ['scoreFace', face, face?.faceFound, face ? `score ${face.score}` : undefined],
+  ] as const) {
+    if (ran) steps.push({ step, outcome: ok ? 'ok' : 'failed', ...(detail ? { detail } : {}) });
+  }
+
+  const subCode = decideSubCode({
+    docTypeMatched: matched,
+    ...(quality ? { qualityPassed: quality.passed } : {}),
+    ...(spoof ? { spoofFound: spoof.detected.length > 0 } : {}),
+  });
   const extIdInfo: ExtIdInfo = {};
-  if (recognition.docTypeMatched && params.ocr === 'T' && recognition.ocrIdInfo) {
+  // Fields are returned where readable even when quality fails (211) or spoofing is found (212): the caller sees
+  // what the document claims alongside the verdict. Never on the wrong document (213).
+  if (matched && params.ocr === 'T' && recognition.ocrIdInfo) {
     extIdInfo.ocrIdInfo = recognition.ocrIdInfo as unknown as ExtIdInfo['ocrIdInfo'];
   }
-  // With Spoof=F the API reports spoofResult N and no types. A spoof check that was asked for is not run by this
-  // engine yet; spoofInfo is then left out rather than claiming a finding.
-  if (params.spoof === 'F') extIdInfo.spoofInfo = spoofInfoNotChecked();
-  const notPerformed = [
-    ...(params.idThreshold !== '3' ? ['IdThreshold'] : []),
-    ...(params.spoof === 'T' ? ['Spoof'] : []),
-    ...(params.idFaceQuality === 'T' ? ['IdFaceQuality'] : []),
+  if (face) extIdInfo.idFaceQualityScore = face.score;
+  // With Spoof=F the API reports spoofResult N and no types.
+  if (spoof) extIdInfo.spoofInfo = spoofInfoFromFindings(spoof.detected);
+  else if (params.spoof === 'F' || emblemSide) extIdInfo.spoofInfo = spoofInfoNotChecked();
+  const notApplied = emblemSide
+    ? [...(params.spoof === 'T' ? ['Spoof'] : []), ...(params.idFaceQuality === 'T' ? ['IdFaceQuality'] : [])]
+    : [];
+  const failedChecks = [
+    ...(matched ? [] : ['213: requested document type not detected']),
+    ...(quality && !quality.passed ? [`211: ${quality.failures.map((f) => f.check).join(', ')}`] : []),
+    ...(spoof && spoof.detected.length ? [`212: ${spoof.detected.join(', ')}`] : []),
   ];
   const response = createDocOcrV2Response({
     requestId: input.requestId,
@@ -178,8 +225,14 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
     key: 'decision',
     step: 'decision',
     outcome: subCode === '200' ? 'passed' : 'failed',
-    reasons: [subCode, ...notPerformed.map((p) => `${p} requested but not performed by this engine version`)],
-    data: { subCode, passed: response.Result.Passed, transactionId: response.Result.TransactionId, notPerformed },
+    reasons: [subCode, ...failedChecks, ...notApplied.map((p) => `${p} not applied: valid only for the portrait side`)],
+    data: {
+      subCode,
+      passed: response.Result.Passed,
+      transactionId: response.Result.TransactionId,
+      notApplied,
+      failedChecks,
+    },
   });
   upsertSearchAttributes([
     { key: SA.subCode, value: subCode },

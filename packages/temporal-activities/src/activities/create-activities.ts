@@ -1,4 +1,5 @@
 import { createBatchActivities } from './batch-activities.js';
+import { createCheckActivities } from './check-activities.js';
 import { createEventActivities } from './event-activities.js';
 import { createImageActivities, type ImageActivityDeps } from './image-activities.js';
 import { createKycActivities } from './kyc-activities.js';
@@ -12,6 +13,7 @@ export function createDocOcrActivities(deps: DocOcrActivityDeps) {
     ...createImageActivities(deps),
     ...createEventActivities(deps),
     ...createRecogniseActivities(deps),
+    ...createCheckActivities(deps),
     ...createKycActivities(deps),
     ...createBatchActivities(deps),
   };

@@ -7,3 +7,4 @@ export * from './event-activities.js';
 export * from './recognise-activities.js';
 export * from './kyc-activities.js';
 export * from './batch-activities.js';
+export * from './check-activities.js';
