@@ -58,6 +58,14 @@ export {
   type FaceScore,
   type FaceScoreInput,
 } from './face/score-face.js';
-export { detectSpoof, greyScore, photoCopy, screenRemark, shortcut, SPOOF_THRESHOLDS, tamper } from './spoof/detect-spoof.js';
+export {
+  detectSpoof,
+  greyScore,
+  photoCopy,
+  screenRemark,
+  shortcut,
+  SPOOF_THRESHOLDS,
+  tamper,
+} from './spoof/detect-spoof.js';
 export { isScreenSize, SCREEN_SIZES } from './spoof/spoof-features.js';
 export type { SpoofFinding, SpoofInput, SpoofKind, SpoofResult } from './spoof/spoof-types.js';
