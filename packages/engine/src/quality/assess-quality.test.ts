@@ -15,6 +15,21 @@ async function transform(image: RgbImage, edit: (s: Sharp) => Sharp): Promise<Rg
   return { data, width: image.width, height: image.height };
 }
 
+/** A specular highlight: pixels blended towards white, fully at the centre and fading out at `radius`. */
+function withSpot(image: RgbImage, cx: number, cy: number, radius: number): RgbImage {
+  const data = new Uint8Array(image.data);
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const k = Math.max(0, 1 - Math.hypot(x - cx, y - cy) / radius) ** 0.5;
+      for (let c = 0; c < 3; c++) {
+        const i = (y * image.width + x) * 3 + c;
+        data[i] = Math.round(data[i]! + k * (255 - data[i]!));
+      }
+    }
+  }
+  return { data, width: image.width, height: image.height };
+}
+
 describe('assessQuality', () => {
   it('passes a clean labelled sample in every mode and measures nothing in mode 3', async () => {
     const s = await loadSample('hkid-2018.png');
@@ -39,6 +54,7 @@ describe('assessQuality', () => {
     await check(await transform(s.image, (p) => p.blur(3)), 'sharpness');
     await check(await transform(s.image, (p) => p.linear(0.35, 0).gamma(2.2, 1)), 'exposureLow');
     await check(await transform(s.image, (p) => p.linear(2.2, 0)), 'brightClipping');
+    await check(withSpot(s.image, 420, 260, 45), 'glare');
     const small = await transform(s.image, (p) =>
       p.resize(320, 240).extend({ right: 320, bottom: 240, background: '#404040' }),
     );

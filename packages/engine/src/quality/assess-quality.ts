@@ -36,7 +36,7 @@ import {
  * | mean luma | 110..230 | 90..232 | 60..242 |
  * | dark / bright clipped share at most | 0.08 / 0.1 | 0.12 / 0.2 | 0.2 / 0.4 |
  * | luma contrast at least | 35 | 28 | 18 |
- * | washed-out (glare) block share at most | 0.008 | 0.012 | 0.03 |
+ * | washed-out (glare) block share at most | 0.002 | 0.005 | 0.015 |
  * | card width at least (px) | 480 | 300 | 200 |
  * | card share of the frame at least | 0.6 | 0.5 | 0.3 |
  * | corner margin at least (share of short side) | 0.01 | 0 | -0.03 |
@@ -55,7 +55,7 @@ export const QUALITY_THRESHOLDS: Readonly<Record<Exclude<QualityMode, '3'>, Read
     maxDarkFraction: 0.08,
     maxBrightFraction: 0.1,
     minContrast: 35,
-    maxGlareFraction: 0.008,
+    maxGlareFraction: 0.002,
     minCardWidthPx: 480,
     minCoverage: 0.6,
     minCornerMargin: 0.01,
@@ -73,7 +73,7 @@ export const QUALITY_THRESHOLDS: Readonly<Record<Exclude<QualityMode, '3'>, Read
     maxDarkFraction: 0.12,
     maxBrightFraction: 0.2,
     minContrast: 28,
-    maxGlareFraction: 0.012,
+    maxGlareFraction: 0.005,
     minCardWidthPx: 300,
     minCoverage: 0.5,
     minCornerMargin: 0,
@@ -91,7 +91,7 @@ export const QUALITY_THRESHOLDS: Readonly<Record<Exclude<QualityMode, '3'>, Read
     maxDarkFraction: 0.2,
     maxBrightFraction: 0.4,
     minContrast: 18,
-    maxGlareFraction: 0.03,
+    maxGlareFraction: 0.015,
     minCardWidthPx: 200,
     minCoverage: 0.3,
     minCornerMargin: -0.03,
