@@ -16,6 +16,12 @@ export interface DocumentUpload {
   cardSide?: 'OCR_ID_FACE' | 'OCR_ID_NATIONAL_EMBLEM';
   /** Default 'T': a KYC or batch check needs the fields. */
   ocr?: 'T' | 'F';
+  /** The DocOcrV2 quality threshold: '0' strict to '2' loose; default '3', no quality check. */
+  idThreshold?: '0' | '1' | '2' | '3';
+  /** Anti-spoofing ('T'); default 'F'. */
+  spoof?: 'T' | 'F';
+  /** Portrait quality score ('T'); default 'F'. */
+  idFaceQuality?: 'T' | 'F';
 }
 
 export interface UploadContext {
@@ -52,9 +58,9 @@ export async function storeDocument(
       merchantUserHash: stack.hashUserId(context.merchantUserId),
       docType: upload.docType,
       ocr: upload.ocr ?? 'T',
-      idFaceQuality: 'F',
-      spoof: 'F',
-      idThreshold: '3',
+      idFaceQuality: upload.idFaceQuality ?? 'F',
+      spoof: upload.spoof ?? 'F',
+      idThreshold: upload.idThreshold ?? '3',
       cardSide: upload.cardSide,
     },
   };

@@ -22,6 +22,7 @@ const RECORD = process.env.RECORD_HISTORIES === '1';
 const EXPECTED = [
   'batch-run1',
   'batch-run2',
+  'docOcr-all-checks',
   'docOcr-read',
   'docOcr-refused',
   'kyc-approved',
@@ -82,6 +83,23 @@ async function recordAll() {
       parameter: 'IdOcrPictureFile',
     });
     await save(stack, 'docOcr-read', read.workflowId);
+    const checked = await executeDocOcr(
+      stack,
+      parseDocOcrV2Request({
+        ProductCode: 'ID_OCR_MIN',
+        MerchantBizId: newId('R'),
+        MerchantUserId: 'recorder@example.com',
+        DocType: '00000001',
+        Ocr: 'T',
+        CardSide: 'OCR_ID_FACE',
+        IdThreshold: '0',
+        Spoof: 'T',
+        IdFaceQuality: 'T',
+        IdOcrPictureBase64: 'iVBORw0KGgo=',
+      }),
+      { ...sample('cn-id-face.png'), parameter: 'IdOcrPictureFile' },
+    );
+    await save(stack, 'docOcr-all-checks', checked.workflowId);
     const refused = await executeDocOcr(stack, request('00000001'), {
       bytes: tiny,
       mediaType: 'image/png',
