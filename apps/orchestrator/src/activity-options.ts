@@ -34,3 +34,12 @@ export function ocrActivity(taskQueue: string | undefined): ActivityOptions {
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
   };
 }
+
+/**
+ * Alibaba Cloud's DocOcrV2: the client already retries briefly; these retries outlast longer throttling or outages,
+ * honouring a server-suggested delay (`nextRetryDelay`). 4xx answers are non-retryable failures.
+ */
+export const remoteCallActivity: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+};

@@ -24,6 +24,17 @@ export const orchestratorConfigSchema = z.object({
   maxConcurrentActivities: z.coerce.number().int().min(1).default(4),
   maxConcurrentOcrActivities: z.coerce.number().int().min(1).default(1),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** The remote provider (`--provider aliyun`): Alibaba Cloud's DocOcrV2 with these credentials. */
+  aliyun: z
+    .object({
+      /** `host[:port]` or a URL; default the public Hong Kong endpoint. */
+      endpoint: z.string().min(1).optional(),
+      protocol: z.enum(['https', 'http']).default('https'),
+      accessKeyId: z.string().min(1).optional(),
+      accessKeySecret: z.string().min(1).optional(),
+      securityToken: z.string().min(1).optional(),
+    })
+    .prefault({}),
 });
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
@@ -47,6 +58,13 @@ export function orchestratorConfigFromEnv(
     maxConcurrentActivities: emptyToUndefined(env.DOCOCR_MAX_CONCURRENT_ACTIVITIES),
     maxConcurrentOcrActivities: emptyToUndefined(env.DOCOCR_MAX_CONCURRENT_OCR),
     logLevel: emptyToUndefined(env.DOCOCR_LOG_LEVEL ?? env.LOG_LEVEL),
+    aliyun: {
+      endpoint: emptyToUndefined(env.DOCOCR_ALIYUN_ENDPOINT),
+      protocol: emptyToUndefined(env.DOCOCR_ALIYUN_PROTOCOL),
+      accessKeyId: emptyToUndefined(env.ALIBABA_CLOUD_ACCESS_KEY_ID),
+      accessKeySecret: emptyToUndefined(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET),
+      securityToken: emptyToUndefined(env.ALIBABA_CLOUD_SECURITY_TOKEN),
+    },
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   });
   return { ...parsed, dataDir: path.resolve(parsed.dataDir) };

@@ -3,7 +3,7 @@ import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@tempo
 import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import type { DocOcrV2Request } from '@dococr/core';
+import { AlibabaDocOcrClient, type DocOcrClient, type DocOcrV2Request } from '@dococr/core';
 import type { AuditStore, BlobStore, DocumentRecogniser, ImageRef } from '@dococr/temporal-activities';
 import { LocalDocOcrEngine } from '@dococr/engine';
 import { SA } from './search-attributes.js';
@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Override the task queues (tests use unique ones per file). */
   taskQueue?: string;
   ocrTaskQueue?: string;
+  /** The remote DocOcrV2 client (`provider: 'aliyun'`); from the configured credentials by default. */
+  remote?: () => DocOcrClient;
   /** The document recogniser; the process-wide local engine by default. */
   recogniser?: () => Promise<DocumentRecogniser>;
   codecEndpoint?: string;
@@ -88,7 +90,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let nativeConnection: NativeConnection | undefined;
   if (options.runWorker ?? true) {
     nativeConnection = await NativeConnection.connect({ address });
-    const deps = { blobs: options.blobs, audit: options.audit, recogniser: options.recogniser ?? sharedLocalEngine };
+    const { aliyun } = config;
+    const remote =
+      options.remote ??
+      (aliyun.accessKeyId && aliyun.accessKeySecret
+        ? () =>
+            new AlibabaDocOcrClient({
+              credentials: {
+                accessKeyId: aliyun.accessKeyId!,
+                accessKeySecret: aliyun.accessKeySecret!,
+                ...(aliyun.securityToken ? { securityToken: aliyun.securityToken } : {}),
+              },
+              protocol: aliyun.protocol,
+              ...(aliyun.endpoint ? { endpoint: aliyun.endpoint } : {}),
+              readTimeoutMs: 60_000,
+            })
+        : undefined);
+    const deps = {
+      blobs: options.blobs,
+      audit: options.audit,
+      recogniser: options.recogniser ?? sharedLocalEngine,
+      ...(remote ? { remote } : {}),
+    };
     const converter = options.dataConverter ? { dataConverter: options.dataConverter } : {};
     workers.push(await createDococrWorker({ config, connection: nativeConnection, taskQueue, deps, ...converter }));
     // The OCR step has its own queue and concurrency, so its pool can be scaled apart from the light steps.
@@ -180,7 +203,7 @@ export async function executeDocOcr(
   stack: Stack,
   request: DocOcrV2Request,
   image: { bytes: Uint8Array; mediaType: string; parameter: string },
-  options: { requestId?: string } = {},
+  options: { requestId?: string; provider?: 'local' | 'aliyun' } = {},
 ): Promise<DocOcrRun> {
   const workflowId = docOcrWorkflowId(request.merchantBizId);
   const blob = await stack.blobs.put(image.bytes, { mediaType: image.mediaType, applicationId: request.merchantBizId });
@@ -190,6 +213,7 @@ export async function executeDocOcr(
     params: requestParams(request, stack.hashUserId),
     image: ref,
     ocrTaskQueue: stack.ocrTaskQueue,
+    ...(options.provider === 'aliyun' ? { provider: 'aliyun' as const } : {}),
   };
   try {
     const handle = await stack.client.workflow.start('docOcr', {

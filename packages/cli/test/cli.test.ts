@@ -152,6 +152,9 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     const badDocType = await cli(['verify', 'card.png', '--doc-type', '1234']);
     expect(badDocType.code).toBe(2);
     expect(badDocType.stderr).toMatch(/InvalidParameter: .*DocType/);
+    const noCredentials = await cli(['verify', 'card.png', '--doc-type', '01000000', '--provider', 'aliyun']);
+    expect(noCredentials.code).toBe(2);
+    expect(noCredentials.stderr).toMatch(/--provider aliyun needs Alibaba Cloud credentials \(set ALIBABA_CLOUD_ACCESS_KEY_ID/);
     const notImage = await cli(['verify', 'notes.txt', '--doc-type', '01000000', '--json']);
     expect(notImage.code).toBe(2);
     expect(JSON.parse(notImage.stdout)).toMatchObject({ Code: 'InvalidParameter' });

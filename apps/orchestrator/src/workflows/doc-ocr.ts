@@ -22,7 +22,7 @@ import type {
   RecognitionResult,
   SpoofCheckResult,
 } from '@dococr/temporal-activities';
-import { auditActivity, checkImageActivity, ocrActivity } from '../activity-options.js';
+import { auditActivity, checkImageActivity, ocrActivity, remoteCallActivity } from '../activity-options.js';
 import { SA } from '../search-attributes.js';
 
 /** The image-free part of a DocOcrV2 request, as it travels through workflow history. */
@@ -47,6 +47,8 @@ export interface DocOcrWorkflowInput {
   image: ImageRef;
   /** Task queue of the OCR step; the workflow's own queue when absent. */
   ocrTaskQueue?: string | undefined;
+  /** Who reads the document: the local engine (default) or Alibaba Cloud's DocOcrV2. */
+  provider?: 'local' | 'aliyun' | undefined;
 }
 
 export interface DocOcrSuccessBody {
@@ -77,6 +79,7 @@ export type DocOcrWorkflowResult =
   | { httpStatus: number; body: DocOcrErrorBody; steps: StepRecord[] };
 
 const light = proxyActivities<DocOcrActivities>(checkImageActivity);
+const remote = proxyActivities<DocOcrActivities>(remoteCallActivity);
 const audit = proxyActivities<DocOcrActivities>(auditActivity);
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -85,7 +88,28 @@ const STATUS_BY_CODE: Record<string, number> = {
   ToolargeImage: 401,
   UnqualifiedPhoto: 401,
   DownloadTimeout: 401,
+  NoFaceDetected: 401,
+  'Throttling.Api': 403,
+  'Forbidden.RAMUserAccessDenied': 403,
+  'Forbidden.AccountAccessDenied': 403,
+  SuspiciousActivity: 429,
+  InternalError: 500,
+  ServiceUnavailable: 503,
 };
+
+function errorResult(
+  requestId: string,
+  code: string,
+  message: string,
+  steps: StepRecord[],
+  recommend = '',
+): DocOcrWorkflowResult {
+  return {
+    httpStatus: STATUS_BY_CODE[code] ?? 400,
+    body: { RequestId: requestId, Code: code, Message: message, HostId: 'dococr.local', Recommend: recommend },
+    steps,
+  };
+}
 
 function nonRetryableFailure(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
@@ -139,18 +163,16 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
     steps.push({ step: 'checkImage', outcome: 'failed', detail: code });
     log.info('image refused', { step: 'checkImage', code });
     await audit.recordEvent({ applicationId, key: 'decision', step: 'decision', outcome: 'failed', reasons: [code] });
-    return {
-      httpStatus: STATUS_BY_CODE[code] ?? 400,
-      body: {
-        RequestId: input.requestId,
-        Code: code,
-        Message: failure.message,
-        HostId: 'dococr.local',
-        Recommend: 'Check the image: JPG, JPEG or PNG, 200 to 8192 pixels on each side, at most 1 MB.',
-      },
+    return errorResult(
+      input.requestId,
+      code,
+      failure.message,
       steps,
-    };
+      'Check the image: JPG, JPEG or PNG, 200 to 8192 pixels on each side, at most 1 MB.',
+    );
   }
+
+  if (input.provider === 'aliyun') return readRemotely(input, applicationId, steps);
 
   const ocr = proxyActivities<DocOcrActivities>(ocrActivity(input.ocrTaskQueue));
   const recognition: RecognitionResult = await ocr.recogniseDocument({
@@ -240,4 +262,49 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
   ]);
   log.info('document decided', { step: 'decision', subCode });
   return { httpStatus: 200, body: response as DocOcrSuccessBody, steps };
+}
+
+/** The same request answered by Alibaba Cloud: its verdict is returned as is, under this call's RequestId. */
+async function readRemotely(
+  input: DocOcrWorkflowInput,
+  applicationId: string,
+  steps: StepRecord[],
+): Promise<DocOcrWorkflowResult> {
+  let response;
+  try {
+    response = await remote.callRemoteDocOcr({ applicationId, image: input.image, params: input.params });
+  } catch (err) {
+    const failure = nonRetryableFailure(err);
+    if (!failure) throw err;
+    const code = failure.type ?? 'InternalError';
+    steps.push({ step: 'callRemoteDocOcr', outcome: 'failed', detail: code });
+    await audit.recordEvent({ applicationId, key: 'decision', step: 'decision', outcome: 'error', reasons: [code] });
+    return errorResult(input.requestId, code, failure.message, steps);
+  }
+  steps.push({ step: 'callRemoteDocOcr', outcome: 'ok', detail: `SubCode ${response.Result.SubCode}` });
+  const subCode = response.Result.SubCode;
+  await audit.recordEvent({
+    applicationId,
+    key: 'decision',
+    step: 'decision',
+    outcome: response.Result.Passed === 'Y' ? 'passed' : 'failed',
+    reasons: [subCode, 'answered by aliyun'],
+    data: { subCode, passed: response.Result.Passed, remoteRequestId: response.RequestId, provider: 'aliyun' },
+  });
+  upsertSearchAttributes([
+    { key: SA.subCode, value: subCode },
+    { key: SA.passed, value: response.Result.Passed },
+  ]);
+  const body: DocOcrSuccessBody = {
+    RequestId: input.requestId,
+    Code: response.Code,
+    Message: response.Message,
+    Result: {
+      TransactionId: response.Result.TransactionId,
+      Passed: response.Result.Passed,
+      SubCode: subCode,
+      ExtIdInfo: response.Result.ExtIdInfo,
+    },
+  };
+  return { httpStatus: 200, body, steps };
 }

@@ -86,10 +86,12 @@ export function wireRequestOf(flags: VerifyFlags, bytes: Uint8Array): Record<str
 }
 
 export async function verifyCommand(ctx: CliContext, image: string, flags: VerifyFlags): Promise<number> {
-  if (flags.provider && flags.provider !== 'local') {
+  const provider = flags.provider === 'aliyun' ? 'aliyun' : 'local';
+  if (provider === 'aliyun' && (!ctx.env.ALIBABA_CLOUD_ACCESS_KEY_ID || !ctx.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET)) {
     throw new CliError(
-      `--provider ${flags.provider}: only the local engine is available in this build`,
+      '--provider aliyun needs Alibaba Cloud credentials',
       ExitCode.Usage,
+      'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and DOCOCR_ALIYUN_ENDPOINT for another endpoint)',
     );
   }
   const bytes = await readImageArgument(image);
@@ -103,11 +105,16 @@ export async function verifyCommand(ctx: CliContext, image: string, flags: Verif
   }
   const { orchestrator, stack } = await openStack(ctx, {});
   try {
-    const run = await orchestrator.executeDocOcr(stack, request, {
-      bytes,
-      mediaType: 'application/octet-stream',
-      parameter: 'IdOcrPictureFile',
-    });
+    const run = await orchestrator.executeDocOcr(
+      stack,
+      request,
+      {
+        bytes,
+        mediaType: 'application/octet-stream',
+        parameter: 'IdOcrPictureFile',
+      },
+      { provider },
+    );
     const body = run.result.body;
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(body)}\n`);

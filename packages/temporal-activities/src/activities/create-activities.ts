@@ -4,8 +4,9 @@ import { createEventActivities } from './event-activities.js';
 import { createImageActivities, type ImageActivityDeps } from './image-activities.js';
 import { createKycActivities } from './kyc-activities.js';
 import { createRecogniseActivities, type RecogniseActivityDeps } from './recognise-activities.js';
+import { createRemoteActivities, type RemoteActivityDeps } from './remote-activities.js';
 
-export type DocOcrActivityDeps = ImageActivityDeps & RecogniseActivityDeps;
+export type DocOcrActivityDeps = ImageActivityDeps & RecogniseActivityDeps & RemoteActivityDeps;
 
 /** Every dococr activity, bound to its dependencies. Register the result with a worker (or use the plugin). */
 export function createDocOcrActivities(deps: DocOcrActivityDeps) {
@@ -14,6 +15,7 @@ export function createDocOcrActivities(deps: DocOcrActivityDeps) {
     ...createEventActivities(deps),
     ...createRecogniseActivities(deps),
     ...createCheckActivities(deps),
+    ...createRemoteActivities(deps),
     ...createKycActivities(deps),
     ...createBatchActivities(deps),
   };

@@ -8,3 +8,4 @@ export * from './recognise-activities.js';
 export * from './kyc-activities.js';
 export * from './batch-activities.js';
 export * from './check-activities.js';
+export * from './remote-activities.js';
