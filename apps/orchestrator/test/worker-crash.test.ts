@@ -73,9 +73,15 @@ describe('a worker killed with SIGKILL in the middle of a batch', () => {
     await killed(first);
     expect(progress.done).toBeLessThan(keys.length);
 
-    await startWorkerProcess();
+    const second = await startWorkerProcess();
     const result = await batchResult(t.stack, batchId);
     expect(result.progress).toEqual({ total: 4, done: 4, passed: 4, failed: 0, errors: 0 });
+    // Both workers ran the batch's workflow tasks: the second picked up what the killed one left.
+    const history = await t.stack.client.workflow.getHandle(`batch-${batchId}`).fetchHistory();
+    const identities = new Set(
+      history.events!.map((e) => e.workflowTaskStartedEventAttributes?.identity).filter((i): i is string => !!i),
+    );
+    expect([...identities].map((i) => i.split('@')[0]).sort()).toEqual([String(first.pid), String(second.pid)].sort());
 
     const events = await t.services.audit.list(batchId);
     for (const key of keys) {
