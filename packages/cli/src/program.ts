@@ -29,7 +29,7 @@ export function buildProgram(): Command {
   program
     .command('verify')
     .description('verify one document image through the docOcr workflow and print the DocOcrV2 response')
-    .argument('<image>', 'a JPG or PNG file, or - for standard input')
+    .argument('<image>', 'a JPG or PNG file, - for standard input, or an http(s) URL')
     .requiredOption('-d, --doc-type <code>', 'DocType code, e.g. 01000000 (passport), 00000001 (mainland ID card)')
     .option('--side <side>', 'mainland ID card side: face or emblem (only with --doc-type 00000001)')
     .option('--spoof', 'run anti-spoofing (Spoof=T)')
@@ -49,7 +49,8 @@ export function buildProgram(): Command {
 Examples:
   dococr verify samples/passport-td3.png --doc-type 01000000
   dococr verify card.jpg --doc-type 00000001 --side emblem --json
-  cat photo.jpg | dococr verify - --doc-type 00000008 --spoof --face-quality --threshold strict`,
+  cat photo.jpg | dococr verify - --doc-type 00000008 --spoof --face-quality --threshold strict
+  dococr verify https://example.com/passport.jpg --doc-type 01000000`,
     )
     .action(async (image: string, flags, cmd: Command) => {
       const { verifyCommand } = await import('./commands/verify.js');
@@ -254,6 +255,14 @@ Examples:
     .action(async (flags, cmd: Command) => {
       const { specimensGenerate } = await import('./commands/specimens.js');
       process.exitCode = await specimensGenerate(createContext(cmd.optsWithGlobals()), flags);
+    });
+
+  program
+    .command('bench')
+    .description('run the benchmarks of a source checkout (the figures of BENCHMARKS.md)')
+    .action(async (_flags, cmd: Command) => {
+      const { benchCommand } = await import('./commands/bench.js');
+      process.exitCode = await benchCommand(createContext(cmd.optsWithGlobals()));
     });
 
   program

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,11 +155,42 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     expect(badDocType.stderr).toMatch(/InvalidParameter: .*DocType/);
     const noCredentials = await cli(['verify', 'card.png', '--doc-type', '01000000', '--provider', 'aliyun']);
     expect(noCredentials.code).toBe(2);
-    expect(noCredentials.stderr).toMatch(/--provider aliyun needs Alibaba Cloud credentials \(set ALIBABA_CLOUD_ACCESS_KEY_ID/);
+    expect(noCredentials.stderr).toMatch(
+      /--provider aliyun needs Alibaba Cloud credentials \(set ALIBABA_CLOUD_ACCESS_KEY_ID/,
+    );
     const notImage = await cli(['verify', 'notes.txt', '--doc-type', '01000000', '--json']);
     expect(notImage.code).toBe(2);
     expect(JSON.parse(notImage.stdout)).toMatchObject({ Code: 'InvalidParameter' });
     expect(notImage.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('verifies an image given by URL, and exits 2 for a URL that fails or is refused', async () => {
+    const png = readFileSync(path.join(work, 'card.png'));
+    const server = http.createServer((req, res) => {
+      if (req.url === '/card.png') {
+        res.writeHead(200, { 'content-type': 'image/png' });
+        res.end(png);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as { port: number };
+    try {
+      const allow = { DOCOCR_URL_ALLOW_CIDRS: '127.0.0.1/32' };
+      const ok = await cli(['verify', `http://127.0.0.1:${port}/card.png`, '--doc-type', '01000000', '--json'], allow);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ Code: 'Success' });
+      const missing = await cli(['verify', `http://127.0.0.1:${port}/nope.png`, '--doc-type', '01000000'], allow);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/nope\.png: InvalidParameter/);
+      const refused = await cli(['verify', `http://127.0.0.1:${port}/card.png`, '--doc-type', '01000000']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/InvalidParameter/);
+    } finally {
+      server.close();
+    }
   });
 
   it('exits 3 when Temporal is unreachable', async () => {

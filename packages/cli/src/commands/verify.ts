@@ -36,18 +36,39 @@ async function readStdin(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** Reads the image argument: a file path, `-` for standard input, or an https URL. */
-export async function readImageArgument(image: string): Promise<Uint8Array> {
-  if (image === '-') return readStdin();
+const csv = (v: string | undefined) =>
+  v
+    ? v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
+
+/**
+ * Reads the image argument: a file path, `-` for standard input, or an http(s) URL fetched with the same SSRF guard
+ * as the gateway (internal addresses refused unless DOCOCR_URL_ALLOW_HOSTS / DOCOCR_URL_ALLOW_CIDRS name them).
+ */
+export async function readImageArgument(
+  image: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ bytes: Uint8Array; parameter: 'IdOcrPictureFile' | 'IdOcrPictureUrl' }> {
+  if (image === '-') return { bytes: await readStdin(), parameter: 'IdOcrPictureFile' };
   if (/^https?:\/\//i.test(image)) {
-    throw new CliError(
-      `${image}: downloading images by URL is not supported by the CLI yet`,
-      ExitCode.Usage,
-      'download it and pass the file',
-    );
+    const core = await import('@dococr/core');
+    try {
+      const { bytes } = await core.safeFetch(image, {
+        maxBytes: core.IMAGE_REQUIREMENTS.maxBytes,
+        allowHosts: csv(env.DOCOCR_URL_ALLOW_HOSTS),
+        allowCidrs: csv(env.DOCOCR_URL_ALLOW_CIDRS),
+      });
+      return { bytes, parameter: 'IdOcrPictureUrl' };
+    } catch (err) {
+      if (core.isDocOcrError(err)) throw new CliError(`${image}: ${err.code}: ${err.message}`, ExitCode.Usage);
+      throw err;
+    }
   }
   try {
-    return new Uint8Array(await readFile(image));
+    return { bytes: new Uint8Array(await readFile(image)), parameter: 'IdOcrPictureFile' };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
@@ -94,7 +115,7 @@ export async function verifyCommand(ctx: CliContext, image: string, flags: Verif
       'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and DOCOCR_ALIYUN_ENDPOINT for another endpoint)',
     );
   }
-  const bytes = await readImageArgument(image);
+  const { bytes, parameter } = await readImageArgument(image, ctx.env);
   const core = await import('@dococr/core');
   let request;
   try {
@@ -111,7 +132,7 @@ export async function verifyCommand(ctx: CliContext, image: string, flags: Verif
       {
         bytes,
         mediaType: 'application/octet-stream',
-        parameter: 'IdOcrPictureFile',
+        parameter,
       },
       { provider },
     );
