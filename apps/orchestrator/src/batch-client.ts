@@ -32,6 +32,8 @@ export interface StartBatchOptions {
   productCode?: string;
   sceneCode?: string;
   requestId?: string;
+  /** `aliyun`: the documents are read by Alibaba Cloud's DocOcrV2 (credentials configured on the worker). */
+  provider?: 'local' | 'aliyun';
 }
 
 /**
@@ -68,6 +70,7 @@ export async function startBatch(stack: Stack, options: StartBatchOptions): Prom
     concurrency: options.concurrency,
     itemsPerRun: options.itemsPerRun,
     ocrTaskQueue: stack.ocrTaskQueue,
+    ...(options.provider === 'aliyun' ? { provider: 'aliyun' as const } : {}),
   };
   const run = await startOrFind(stack, 'batch', {
     workflowId: batchWorkflowId(options.batchId),

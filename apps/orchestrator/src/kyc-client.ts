@@ -30,6 +30,8 @@ export interface StartKycOptions {
   productCode?: string;
   sceneCode?: string;
   requestId?: string;
+  /** `aliyun`: the documents are read by Alibaba Cloud's DocOcrV2 (credentials configured on the worker). */
+  provider?: 'local' | 'aliyun';
 }
 
 /**
@@ -62,6 +64,7 @@ export async function startKyc(
     policy: options.policy,
     requestId: options.requestId ?? randomUUID().toUpperCase(),
     ocrTaskQueue: stack.ocrTaskQueue,
+    ...(options.provider === 'aliyun' ? { provider: 'aliyun' as const } : {}),
   };
   const run = await startOrFind(stack, 'kyc', {
     workflowId: kycWorkflowId(options.applicationId),

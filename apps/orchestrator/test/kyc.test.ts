@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KYC_RULES_VERSION } from '@dococr/temporal-activities';
 import { KYC_CHECKS_VERSION } from '../src/kyc-checks.js';
+import { createDocOcrV2Response, type DocOcrClient } from '@dococr/core';
 import { SA } from '../src/search-attributes.js';
 import { kycResult, kycStatus, reviewKyc, startKyc, type KycDocumentUpload } from '../src/kyc-client.js';
 import { kycWorkflowId } from '../src/workflows/kyc.js';
@@ -11,8 +12,25 @@ import { faultyRecogniser, newId, sample, sampleEntry, startTestStack, type Test
 let t: TestStack;
 const faults = faultyRecogniser();
 
+/**
+ * Alibaba Cloud's DocOcrV2 as seen by the worker, answering what the manifest says the specimen shows: the remote
+ * provider's path through kyc is tested without the network (its own client is tested in core and the gateway).
+ */
+const remoteCalls: string[] = [];
+const remote = (): DocOcrClient => ({
+  docOcrV2: async (request) => {
+    remoteCalls.push(request.merchantBizId);
+    return createDocOcrV2Response({
+      requestId: 'REMOTE-REQUEST',
+      transactionId: 'hksb-remote-1',
+      subCode: '200',
+      extIdInfo: { ocrIdInfo: sampleEntry('cn-id-face.png').groundTruth.ocrIdInfo as never },
+    });
+  },
+});
+
 beforeAll(async () => {
-  t = await startTestStack('kyc', { recogniser: faults.recogniser });
+  t = await startTestStack('kyc', { recogniser: faults.recogniser, remote });
 }, 180_000);
 
 afterAll(async () => {
@@ -238,6 +256,26 @@ describe('kyc against a real dev server', () => {
       state: 'rejected',
       decidedBy: 'reviewer',
     });
+  });
+
+  it('reads the documents with the remote provider when asked, and cross-checks its answer the same way', async () => {
+    const applicationId = newId('A');
+    await startKyc(t.stack, {
+      applicationId,
+      merchantUserId: USER_ID,
+      documents: [doc('id-face', 'cn-id-face.png')],
+      policy,
+      provider: 'aliyun',
+    });
+    const result = await kycResult(t.stack, applicationId);
+    expect(remoteCalls).toEqual([applicationId]);
+    expect(result).toMatchObject({ state: 'approved', documents: [{ status: 'read', subCode: '200' }] });
+    expect(result.checks.map((c) => `${c.name}:${String(c.ok)}`)).toEqual(
+      expect.arrayContaining(['minimumAge:true', 'rules:idNumber.checkCharacter:true']),
+    );
+    const steps = (await t.services.audit.list(applicationId)).map((e) => e.step);
+    expect(steps).toContain('callRemoteDocOcr');
+    expect(steps).not.toContain('recogniseDocument');
   });
 
   it('refuses an application that cannot start before storing anything', async () => {

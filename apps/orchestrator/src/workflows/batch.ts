@@ -14,7 +14,7 @@ import {
 import type { BlobRef, DocOcrActivities, ImageRef } from '@dococr/temporal-activities';
 import { auditActivity, checkImageActivity } from '../activity-options.js';
 import { SA } from '../search-attributes.js';
-import { docOcr, type DocOcrRequestParams, type DocOcrWorkflowResult } from './doc-ocr.js';
+import { docOcr, type DocOcrRequestParams, type DocOcrWorkflowInput, type DocOcrWorkflowResult } from './doc-ocr.js';
 
 /** One document of a batch. `key` names it within the batch and makes its child's workflow id. */
 export interface BatchItem {
@@ -61,6 +61,8 @@ export interface BatchWorkflowInput {
   /** Items per run before continuing as new, which keeps each run's history small. Default 50. */
   itemsPerRun?: number | undefined;
   ocrTaskQueue?: string | undefined;
+  /** Who reads the documents: the local engine (default) or Alibaba Cloud's DocOcrV2, as in `docOcr`. */
+  provider?: DocOcrWorkflowInput['provider'];
   /** Carried over by continue-as-new. */
   carried?: { progress: BatchProgress; problems: BatchItemProblem[]; runs: number } | undefined;
 }
@@ -190,6 +192,7 @@ export async function batch(input: BatchWorkflowInput): Promise<BatchResult> {
             params: { ...item.params, merchantBizId: batchId },
             image: item.image,
             ocrTaskQueue: input.ocrTaskQueue,
+            ...(input.provider ? { provider: input.provider } : {}),
           },
         ],
         // A child that failed or was terminated (its batch terminated) may run again; a completed one may not.

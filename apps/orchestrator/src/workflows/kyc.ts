@@ -23,7 +23,7 @@ import {
   type KycPolicy,
 } from '../kyc-checks.js';
 import { SA } from '../search-attributes.js';
-import { docOcr, type DocOcrRequestParams, type DocOcrWorkflowResult } from './doc-ocr.js';
+import { docOcr, type DocOcrRequestParams, type DocOcrWorkflowInput, type DocOcrWorkflowResult } from './doc-ocr.js';
 
 /** One document of an application: its role (`passport`, `id-face`, ...), the stored image and the request flags. */
 export interface KycDocumentInput {
@@ -41,6 +41,8 @@ export interface KycWorkflowInput {
   /** The API RequestId of the call that opened the application; the children answer with it. */
   requestId: string;
   ocrTaskQueue?: string | undefined;
+  /** Who reads the documents: the local engine (default) or Alibaba Cloud's DocOcrV2, as in `docOcr`. */
+  provider?: DocOcrWorkflowInput['provider'];
 }
 
 export type KycState = 'reading' | 'checking' | 'review' | 'escalated' | 'approved' | 'rejected';
@@ -180,6 +182,7 @@ async function readDocument(
           params: { ...doc.params, merchantBizId: applicationId },
           image: doc.image,
           ocrTaskQueue: input.ocrTaskQueue,
+          ...(input.provider ? { provider: input.provider } : {}),
         },
       ],
       typedSearchAttributes: [
