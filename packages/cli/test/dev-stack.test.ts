@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { Connection, Client } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,18 +29,37 @@ let stdout = '';
 let stderr = '';
 let gatewayPort: number;
 let uiPort: number;
+let temporalPort: number;
+const EARLIER = 'devStackEarlier1';
 
 beforeAll(async () => {
   gatewayPort = await freePort();
   uiPort = await freePort();
+  temporalPort = await freePort();
   const env = {
     PATH: process.env.PATH ?? '',
     DOCOCR_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'dococr-dev-')),
-    DOCOCR_TEMPORAL_PORT: String(await freePort()),
+    DOCOCR_TEMPORAL_PORT: String(temporalPort),
     DOCOCR_TEMPORAL_UI_PORT: String(uiPort),
     DOCOCR_ACCESS_KEYS: `${KEY_ID}:${KEY_SECRET}`,
     DOCOCR_LOG_LEVEL: 'warn',
   };
+  // A run made by `dococr verify` before `dococr dev` starts: the dev server must show it (same SQLite file).
+  const earlier = spawnSync(
+    process.execPath,
+    [
+      bin,
+      'verify',
+      path.join(repoRoot, 'samples/passport-td3.png'),
+      '--doc-type',
+      '01000000',
+      '--merchant-biz-id',
+      EARLIER,
+      '--json',
+    ],
+    { env, encoding: 'utf8', timeout: 150_000 },
+  );
+  if (earlier.status !== 0) throw new Error(`dococr verify failed: ${earlier.stderr}`);
   child = spawn(process.execPath, [bin, 'dev', '--port', String(gatewayPort)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +87,16 @@ describe('dococr dev: the whole local stack in one command', () => {
     expect(stdout).toContain(`Temporal Web UI  http://127.0.0.1:${uiPort}`);
     expect(stdout).toContain(`Gateway          http://127.0.0.1:${gatewayPort}`);
     expect(stdout).toContain('Codec endpoint');
+  });
+
+  it('shows a run made earlier by dococr verify (runs survive a restart in the data folder)', async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    try {
+      const description = await new Client({ connection }).workflow.getHandle(`dococr-${EARLIER}`).describe();
+      expect(description.status.name).toBe('COMPLETED');
+    } finally {
+      await connection.close();
+    }
   });
 
   it('serves the Temporal Web UI', async () => {
