@@ -120,6 +120,7 @@ Examples:
     .description("an application's state, documents, checks and reasons")
     .argument('<id>', 'application id')
     .option('--json', 'JSON output')
+    .addHelpText('after', '\nExample:\n  dococr kyc status A1001 --json')
     .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
       const { kycStatusCommand } = await import('./commands/kyc.js');
       process.exitCode = await kycStatusCommand(createContext(cmd.optsWithGlobals()), id, flags);
@@ -146,6 +147,7 @@ Examples:
     .description('the final decision of an application (its status while it is still open)')
     .argument('<id>', 'application id')
     .option('--json', 'JSON output')
+    .addHelpText('after', '\nExample:\n  dococr kyc result A1001')
     .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
       const { kycResultCommand } = await import('./commands/kyc.js');
       process.exitCode = await kycResultCommand(createContext(cmd.optsWithGlobals()), id, flags);
@@ -173,6 +175,7 @@ Examples:
     .command('list')
     .description('list the applications that have an audit trail')
     .option('--json', 'JSON output')
+    .addHelpText('after', '\nExample:\n  dococr audit list --json')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const { auditList } = await import('./commands/audit.js');
       process.exitCode = await auditList(createContext(cmd.optsWithGlobals()), flags);
@@ -260,6 +263,7 @@ Examples:
   program
     .command('bench')
     .description('run the benchmarks of a source checkout (the figures of BENCHMARKS.md)')
+    .addHelpText('after', '\nExample:\n  dococr bench > bench-results.txt')
     .action(async (_flags, cmd: Command) => {
       const { benchCommand } = await import('./commands/bench.js');
       process.exitCode = await benchCommand(createContext(cmd.optsWithGlobals()));
@@ -268,6 +272,7 @@ Examples:
   program
     .command('doctor')
     .description('check Node, the Temporal binary, the data folder, keys, fonts and models, with fixes')
+    .addHelpText('after', '\nExample:\n  dococr doctor')
     .action(async (_flags, cmd: Command) => {
       const { doctorCommand } = await import('./commands/doctor.js');
       process.exitCode = await doctorCommand(createContext(cmd.optsWithGlobals()));
@@ -279,6 +284,7 @@ Examples:
     .command('show')
     .description('print the effective configuration (flags > environment > dococr.config.json), secrets masked')
     .option('--json', 'JSON output')
+    .addHelpText('after', '\nExample:\n  dococr config show --json')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const { configShow } = await import('./commands/config-show.js');
       process.exitCode = await configShow(createContext(cmd.optsWithGlobals()), flags);
@@ -287,6 +293,7 @@ Examples:
   program
     .command('completion')
     .description('print a bash completion script: eval "$(dococr completion)"')
+    .addHelpText('after', '\nExample:\n  eval "$(dococr completion)"')
     .action(() => {
       process.stdout.write(bashCompletion(program));
     });

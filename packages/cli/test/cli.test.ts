@@ -371,4 +371,56 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     expect(items).toHaveLength(4);
     expect(new Set(items).size).toBe(4);
   });
+
+  it('specimens generate writes images and a manifest that matches them', async () => {
+    const out = path.join(work, 'specimens');
+    const res = await cli(['specimens', 'generate', '--seed', '7', '--count', '3', '--out', out, '--genuine-only']);
+    expect(res.code, res.stderr).toBe(0);
+    const entries = readFileSync(path.join(out, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { image: string; docType: string; groundTruth: unknown });
+    expect(entries).toHaveLength(3);
+    for (const e of entries) {
+      expect(readFileSync(path.join(out, e.image)).length).toBeGreaterThan(1000);
+      expect(e.groundTruth).toHaveProperty('ocrIdInfo');
+    }
+    const bad = await cli(['specimens', 'generate', '--count', 'many', '--out', out]);
+    expect(bad.code).toBe(2);
+  });
+
+  it('doctor reports each check with a fix, and exits 1 when something is missing', async () => {
+    const ok = await cli(['doctor']);
+    expect(ok.stdout).toMatch(/^(ok|FAIL)\s+Node\.js/m);
+    expect(ok.stdout).toMatch(/Temporal/);
+    const broken = await cli(['doctor'], {
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_CLI_PATH: path.join(work, 'no-such-temporal'),
+    });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/FAIL\s+Temporal CLI[\s\S]*fix: /);
+  });
+
+  it('worker serves the task queue until SIGTERM and then stops cleanly', async () => {
+    const queue = `cliworker${randomBytes(3).toString('hex')}`;
+    const child = execFile(process.execPath, [bin, 'worker'], {
+      env: { ...env, DOCOCR_TASK_QUEUE: queue, DOCOCR_OCR_TASK_QUEUE: `${queue}ocr` },
+      cwd: work,
+    });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('polling task queue')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(out).toContain(`task queue ${queue}`);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
 });
