@@ -120,12 +120,12 @@ export class LocalDocOcrEngine implements DocOcrClient {
     }
     let read = check.matches ? readLines(request.docType, side, lines) : undefined;
     let wholeImageFallback = false;
-    if (card.outlineFound && (!check.matches || (format === 'td3' && !read?.mrz))) {
+    if (card.outlineFound && (!check.matches || (format === 'td3' && !read?.mrz?.valid))) {
       // The outline may have framed the wrong thing (a photo, a page of a booklet): read the whole photo instead.
       const whole = await readWholeImage(ocr, rgb);
       const wholeCheck = confirmDocType(whole, request.docType, side);
       const wholeRead = wholeCheck.matches ? readLines(request.docType, side, whole) : undefined;
-      if (wholeCheck.matches && (!check.matches || wholeRead?.mrz)) {
+      if (wholeCheck.matches && (!check.matches || (wholeRead?.mrz && (wholeRead.mrz.valid || !read?.mrz)))) {
         check = wholeCheck;
         read = wholeRead;
         wholeImageFallback = true;
