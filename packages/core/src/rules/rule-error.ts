@@ -67,11 +67,13 @@ export function describe(value: unknown): string {
 
 /**
  * Common start of the string validators: type check, trim (positions still count from the input as given via
- * `lead`), upper case, and the EMPTY issue for a blank string.
+ * `lead`), ASCII upper case, and the EMPTY issue for a blank string.
  */
 export function beginCheck(value: unknown, what: string): { lead: number; s: string; errors: RuleIssue[] } {
   assertString(value, what);
   const lead = value.length - value.trimStart().length;
-  const s = value.trim().toUpperCase();
+  // ASCII only: full upper-casing turns 'ß' into 'SS' (and some Greek letters into three characters), which would
+  // shift every position past the input as given; ID numbers are ASCII, so any other character is reported as it is.
+  const s = value.trim().replace(/[a-z]+/g, (m) => m.toUpperCase());
   return { lead, s, errors: s === '' ? [{ code: IssueCode.Empty, message: `${what} is empty` }] : [] };
 }
