@@ -61,6 +61,7 @@ const stack = await startStack({
   logger: createLogger({ level: 'error', pretty: false }),
   blobs: services.blobs,
   audit: services.audit,
+  keyStore: services.keyStore,
   hashUserId: services.hashUserId,
   dataConverter: services.dataConverter,
   recogniser: async () => engine,

@@ -4,7 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { AlibabaDocOcrClient, type DocOcrClient, type DocOcrV2Request } from '@dococr/core';
-import type { AuditStore, BlobStore, DocumentRecogniser, ImageRef } from '@dococr/temporal-activities';
+import type { AuditStore, BlobStore, DocumentRecogniser, ImageRef, KeyStore } from '@dococr/temporal-activities';
 import { LocalDocOcrEngine } from '@dococr/engine';
 import { SA } from './search-attributes.js';
 import type { OrchestratorConfig } from './config.js';
@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Override the task queues (tests use unique ones per file). */
   taskQueue?: string;
   ocrTaskQueue?: string;
+  /** Keys PII digests in the audit trail per application (see `piiDigest`); plain SHA-256 without it. */
+  keyStore?: KeyStore;
   /** The remote DocOcrV2 client (`provider: 'aliyun'`); from the configured credentials by default. */
   remote?: () => DocOcrClient;
   /** The document recogniser; the process-wide local engine by default. */
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       audit: options.audit,
       recogniser: options.recogniser ?? sharedLocalEngine,
       ...(remote ? { remote } : {}),
+      ...(options.keyStore ? { keyStore: options.keyStore } : {}),
     };
     const converter = options.dataConverter ? { dataConverter: options.dataConverter } : {};
     workers.push(await createDococrWorker({ config, connection: nativeConnection, taskQueue, deps, ...converter }));

@@ -26,6 +26,7 @@ beforeAll(async () => {
     logger: createLogger({ level: 'warn', pretty: false }),
     blobs: services.blobs,
     audit: services.audit,
+    keyStore: services.keyStore,
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     taskQueue: `checks-${randomBytes(4).toString('hex')}`,

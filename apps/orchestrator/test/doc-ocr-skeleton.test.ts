@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocOcrV2Request } from '@dococr/core';
+import { digestOf, keyedDigestOf } from '@dococr/temporal-activities';
 import { orchestratorConfigFromEnv } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { executeDocOcr, startStack, type Stack } from '../src/stack.js';
@@ -33,6 +34,7 @@ beforeAll(async () => {
     }),
     blobs: services.blobs,
     audit: services.audit,
+    keyStore: services.keyStore,
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     taskQueue: `skeleton-${randomBytes(4).toString('hex')}`,
@@ -139,6 +141,10 @@ describe('docOcr skeleton against a real dev server', () => {
     expect(events.map((e) => e.step)).toEqual(['received', 'checkImage', 'recogniseDocument', 'decision']);
     expect(events.every((e) => e.workflowId === run.workflowId && e.runId === run.runId)).toBe(true);
     await expect(services.audit.verify(id)).resolves.toMatchObject({ ok: true, count: 4 });
+    // Digests of read fields are keyed per application, not a plain SHA-256 anyone could recompute from a guess.
+    const recognised = events.find((e) => e.step === 'recogniseDocument')!;
+    expect(recognised.outputDigest).not.toBe(digestOf({}));
+    expect(recognised.outputDigest).toBe(await keyedDigestOf(services.keyStore, id, {}));
     const history = await stack.client.workflow.getHandle(run.workflowId).fetchHistory();
     const raw = JSON.stringify(history);
     expect(raw).not.toContain(USER_ID);

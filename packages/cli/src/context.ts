@@ -53,6 +53,7 @@ export async function openStack(
     logger,
     blobs: services.blobs,
     audit: services.audit,
+    keyStore: services.keyStore,
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
     ui: options.ui ?? false,

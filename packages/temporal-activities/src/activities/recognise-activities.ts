@@ -2,7 +2,8 @@ import { Context, log } from '@temporalio/activity';
 import type { DocOcrV2Request } from '@dococr/core';
 import type { DocOcrAnalysis, LocalDocOcrEngine } from '@dococr/engine';
 import type { AuditStore } from '../audit/index.js';
-import { digestOf } from '../audit/index.js';
+import { digestOf, keyedDigestOf } from '../audit/index.js';
+import type { KeyStore } from '../crypto/index.js';
 import type { ImageReader, ImageRef } from './activity-types.js';
 import { auditedStep } from './audited-step.js';
 
@@ -40,6 +41,21 @@ export interface RecogniseActivityDeps {
   audit: AuditStore;
   /** Created lazily so that a worker without the OCR queue never loads models. */
   recogniser: () => Promise<DocumentRecogniser>;
+  /**
+   * Digests of read fields (names, ID numbers) are keyed with the application's data key: a plain SHA-256 of an ID
+   * number could be brute-forced, and once the application is erased its digests can no longer be recomputed or
+   * linked. Without a key store the digest is a plain SHA-256.
+   */
+  keyStore?: Pick<KeyStore, 'keyedDigest'>;
+}
+
+/** The digest of PII for the audit trail: keyed per application when a key store is given. */
+export async function piiDigest(
+  keyStore: Pick<KeyStore, 'keyedDigest'> | undefined,
+  applicationId: string,
+  value: unknown,
+): Promise<string> {
+  return keyStore ? keyedDigestOf(keyStore, applicationId, value) : digestOf(value);
 }
 
 function summarise(analysis: DocOcrAnalysis): RecognitionResult {
@@ -115,7 +131,7 @@ export function createRecogniseActivities(deps: RecogniseActivityDeps) {
                   .map(([k]) => k),
                 timingsMs: analysis.timingsMs,
               },
-              outputDigest: digestOf(result.ocrIdInfo ?? {}),
+              outputDigest: await piiDigest(deps.keyStore, input.applicationId, result.ocrIdInfo ?? {}),
             };
           } finally {
             clearInterval(beat);

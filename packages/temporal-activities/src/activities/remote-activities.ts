@@ -1,7 +1,8 @@
 import { Context, log } from '@temporalio/activity';
 import type { DocOcrClient, DocOcrV2Request, DocOcrV2Response } from '@dococr/core';
 import type { AuditStore } from '../audit/index.js';
-import { digestOf } from '../audit/index.js';
+import type { KeyStore } from '../crypto/index.js';
+import { piiDigest } from './recognise-activities.js';
 import type { ImageReader, ImageRef } from './activity-types.js';
 import { auditedStep } from './audited-step.js';
 
@@ -28,6 +29,7 @@ export interface RemoteActivityDeps {
   audit: AuditStore;
   /** The signed Alibaba Cloud client; absent when no credentials are configured. */
   remote?: () => DocOcrClient;
+  keyStore?: Pick<KeyStore, 'keyedDigest'>;
 }
 
 /** The version recorded for steps answered by Alibaba Cloud. */
@@ -85,7 +87,7 @@ export function createRemoteActivities(deps: RemoteActivityDeps) {
               subCode: response.Result.SubCode,
               passed: response.Result.Passed,
             },
-            outputDigest: digestOf(response.Result.ExtIdInfo),
+            outputDigest: await piiDigest(deps.keyStore, input.applicationId, response.Result.ExtIdInfo),
           };
         },
       );
