@@ -154,3 +154,35 @@ export function spacedText(line: CardLine): string {
   }
   return chars.map((c, i) => (spacedAt.has(i) && i > 0 ? ' ' + c : c)).join('');
 }
+
+/**
+ * Lines joined row by row (left to right, one space between boxes): a value the detector split at a gap
+ * ("2022.07.02" | "-2042.07.02") is matched whole.
+ */
+export function joinRows(lines: readonly CardLine[]): CardLine[] {
+  const rows: CardLine[][] = [];
+  for (const line of [...lines].sort((a, b) => a.x0 - b.x0)) {
+    const cy = (line.y0 + line.y1) / 2;
+    const row = rows.find((r) => {
+      const first = r[0] as CardLine;
+      return Math.abs((first.y0 + first.y1) / 2 - cy) < (first.y1 - first.y0) * 0.5;
+    });
+    if (row) row.push(line);
+    else rows.push([line]);
+  }
+  return rows.map((row) =>
+    row.slice(1).reduce<CardLine>(
+      (joined, next) => ({
+        text: `${joined.text} ${next.text}`,
+        confidence: Math.min(joined.confidence, next.confidence),
+        charConfidences: [...joined.charConfidences, 1, ...next.charConfidences],
+        charPositions: [...joined.charPositions, (joined.x1 + next.x0) / 2, ...next.charPositions],
+        x0: joined.x0,
+        y0: Math.min(joined.y0, next.y0),
+        x1: next.x1,
+        y1: Math.max(joined.y1, next.y1),
+      }),
+      row[0] as CardLine,
+    ),
+  );
+}

@@ -5,6 +5,7 @@ import {
   cjkOnly,
   compactLine,
   inRegion,
+  joinRows,
   matches,
   partConfidence,
   reading,
@@ -135,7 +136,7 @@ export function readCnResidentIdEmblem(lines: readonly CardLine[]): DocumentFiel
     fields.originOfIssue = reading(value, partConfidence(authority.line, value));
   }
   const validity = matches(
-    lines,
+    joinRows(lines),
     /(\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})[-–—~～至一]*(\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|长期)/,
   )[0];
   if (validity) {
