@@ -15,6 +15,7 @@ import {
 } from '@dococr/core/contract';
 import type {
   DocOcrActivities,
+  DocOcrRequestParams,
   FaceResult,
   ImageFacts,
   ImageRef,
@@ -25,20 +26,7 @@ import type {
 import { auditActivity, checkImageActivity, ocrActivity, remoteCallActivity } from '../activity-options.js';
 import { SA } from '../search-attributes.js';
 
-/** The image-free part of a DocOcrV2 request, as it travels through workflow history. */
-export interface DocOcrRequestParams {
-  productCode: string;
-  sceneCode?: string | undefined;
-  merchantBizId: string;
-  /** A salted hash of MerchantUserId, never the clear value. */
-  merchantUserHash: string;
-  docType: string;
-  ocr: 'T' | 'F';
-  idFaceQuality: 'T' | 'F';
-  spoof: 'T' | 'F';
-  idThreshold: '0' | '1' | '2' | '3';
-  cardSide?: 'OCR_ID_FACE' | 'OCR_ID_NATIONAL_EMBLEM' | undefined;
-}
+export type { DocOcrRequestParams };
 
 export interface DocOcrWorkflowInput {
   /** The API's RequestId for this call, chosen by whoever received the request. */

@@ -18,3 +18,18 @@ export interface ImageFacts {
 
 /** The part of the blob store the activities read images through. */
 export type ImageReader = Pick<BlobStore, 'get'>;
+
+/** The image-free part of a DocOcrV2 request, as it travels through workflow history. */
+export interface DocOcrRequestParams {
+  productCode: string;
+  sceneCode?: string | undefined;
+  merchantBizId: string;
+  /** A salted hash of MerchantUserId, never the clear value. */
+  merchantUserHash: string;
+  docType: string;
+  ocr: 'T' | 'F';
+  idFaceQuality: 'T' | 'F';
+  spoof: 'T' | 'F';
+  idThreshold: '0' | '1' | '2' | '3';
+  cardSide?: 'OCR_ID_FACE' | 'OCR_ID_NATIONAL_EMBLEM' | undefined;
+}

@@ -3,25 +3,13 @@ import type { DocOcrClient, DocOcrV2Request, DocOcrV2Response } from '@dococr/co
 import type { AuditStore } from '../audit/index.js';
 import type { KeyStore } from '../crypto/index.js';
 import { piiDigest } from './recognise-activities.js';
-import type { ImageReader, ImageRef } from './activity-types.js';
+import type { DocOcrRequestParams, ImageReader, ImageRef } from './activity-types.js';
 import { auditedStep } from './audited-step.js';
 
 export interface RemoteCallInput {
   applicationId: string;
   image: ImageRef;
-  params: {
-    productCode: string;
-    sceneCode?: string | undefined;
-    merchantBizId: string;
-    /** Sent as MerchantUserId: the API recommends a hashed value, and the clear one never entered Temporal. */
-    merchantUserHash: string;
-    docType: string;
-    ocr: 'T' | 'F';
-    idFaceQuality: 'T' | 'F';
-    spoof: 'T' | 'F';
-    idThreshold: '0' | '1' | '2' | '3';
-    cardSide?: 'OCR_ID_FACE' | 'OCR_ID_NATIONAL_EMBLEM' | undefined;
-  };
+  params: DocOcrRequestParams;
 }
 
 export interface RemoteActivityDeps {
