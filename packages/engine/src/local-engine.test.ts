@@ -118,6 +118,20 @@ describe('LocalDocOcrEngine on the real fixtures', () => {
     expect(analysis.fields.birthDate?.value).toBe(WEI_XIAOBAO.birthDate);
   });
 
+  for (const angle of [90, 180, 270] as const) {
+    it(`reads a frame-filling scan turned by ${angle} degrees (no outline: the text's direction decides)`, async () => {
+      const turned = await sharp(realFixture('cn_resident_id/cardocr__test1_weixiaobao_front.png'))
+        .rotate(angle)
+        .png()
+        .toBuffer();
+      const analysis = await engine.analyze(request(DocType.ChineseResidentId, new Uint8Array(turned)));
+      expect(analysis.card.outlineFound).toBe(false);
+      expect(analysis.card.rotation).toBe(angle);
+      expect(analysis.fields.name?.value).toBe(WEI_XIAOBAO.name);
+      expect(analysis.fields.idNumber?.value).toBe(WEI_XIAOBAO.idNumber);
+    });
+  }
+
   it('leaves out checks it does not perform and says so', async () => {
     const bytes = new Uint8Array(await readFile(realFixture('hkid_2003/alucard001__hkid_sample.jpg')));
     const analysis = await engine.analyze(
