@@ -94,6 +94,12 @@ describe('batch against a real dev server', () => {
     const firstRun = await t.stack.client.workflow.getHandle(started.workflowId, started.runId).fetchHistory();
     const startInput = firstRun.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
     expect(startInput.length).toBeLessThan(1500);
+    for (const workflowId of [started.workflowId, batchItemWorkflowId(batchId, 'face')]) {
+      const raw = JSON.stringify(await t.stack.client.workflow.getHandle(workflowId).fetchHistory());
+      expect(raw).not.toContain(USER_ID);
+      expect(raw).not.toContain(Buffer.from(items[0]!.bytes.subarray(99, 147)).toString('base64'));
+      expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    }
 
     const again = await startBatch(t.stack, { batchId, merchantUserId: USER_ID, items: items.slice(0, 1) });
     expect(again).toMatchObject({ existing: true, runId: started.runId });
