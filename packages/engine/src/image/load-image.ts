@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 
 /** The spec's image requirements (DocOcrV2: JPG/JPEG/PNG, 200..8192 px per side, at most 1 MB). */
 export const IMAGE_LIMITS = {
@@ -63,9 +63,47 @@ export function decodeBase64Image(value: string, parameter = 'IdOcrPictureBase64
 }
 
 /**
- * Checks an image against the spec's requirements and returns what it is. Only the header is parsed
- * (sharp reads dimensions without decoding pixels), so a decompression bomb is refused before any pixel
- * is decoded.
+ * Whether the file ends where its own structure says it does, read from markers and chunk lengths without decoding:
+ * a PNG's chunks run to IEND inside the bytes; a JPEG's segments reach the main image's scan and an end-of-image
+ * marker follows it (entropy-coded data cannot hold FF D9, and an EXIF thumbnail's markers sit inside a skipped APP1).
+ * sharp decodes a truncated file as a grey-padded picture, which would reach OCR as a "document not found" instead
+ * of the damaged file it is.
+ */
+function isStructurallyComplete(bytes: Uint8Array, mediaType: ImageMediaType): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mediaType === 'image/png') {
+    for (let at = 8; at + 12 <= bytes.length;) {
+      const length = view.getUint32(at);
+      const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
+      at += 12 + length;
+      if (at > bytes.length) return false;
+      if (type === 'IEND') return true;
+    }
+    return false;
+  }
+  for (let at = 2; at + 4 <= bytes.length;) {
+    if (bytes[at] !== 0xff) return false;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1; // fill byte
+    } else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+    } else if (marker === 0xd9 || marker === 0xd8) {
+      return false;
+    } else if (marker === 0xda) {
+      for (let i = bytes.length - 2; i > at; i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
+      return false;
+    } else {
+      at += 2 + view.getUint16(at + 2);
+    }
+  }
+  return false;
+}
+
+/**
+ * Checks an image against the spec's requirements and returns what it is. Only the header and the file's
+ * structure are read (sharp reads dimensions without decoding pixels), so a decompression bomb is refused before
+ * any pixel is decoded, and a truncated file is refused as damaged.
  */
 export async function inspectImage(
   bytes: Uint8Array,
@@ -89,6 +127,7 @@ export async function inspectImage(
   }
   let meta: Metadata;
   try {
+    if (!isStructurallyComplete(bytes, mediaType)) throw new Error('truncated');
     meta = await sharp(bytes, { failOn: 'none', limitInputPixels: false }).metadata();
   } catch {
     throw new ImageRejectedError({
@@ -123,11 +162,13 @@ export async function inspectImage(
 
 /**
  * Decodes a checked image to raw RGB pixels with the EXIF orientation applied. `maxSide` downsizes large
- * photos before any analysis (aspect ratio kept).
+ * photos before any analysis (aspect ratio kept). Pixel data that cannot be decoded (a header that reads but a
+ * corrupt stream, which {@link inspectImage} cannot see without decoding) is an `ImageRejectedError`: the same
+ * bytes fail the same way on every retry.
  */
 export async function decodeImage(
   image: Pick<LoadedImage, 'bytes'>,
-  options: { maxSide?: number } = {},
+  options: { maxSide?: number; parameter?: string } = {},
 ): Promise<{ data: Buffer; width: number; height: number; channels: 3 }> {
   let pipeline = sharp(image.bytes, { failOn: 'none' }).rotate().removeAlpha().toColourspace('srgb');
   if (options.maxSide) {
@@ -138,6 +179,16 @@ export async function decodeImage(
       withoutEnlargement: true,
     });
   }
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: 3 };
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  } catch {
+    const parameter = options.parameter ?? 'the image';
+    throw new ImageRejectedError({
+      code: 'InvalidParameter',
+      parameter,
+      message: `${parameter} could not be decoded: the image data is damaged`,
+    });
+  }
+  return { data: decoded.data, width: decoded.info.width, height: decoded.info.height, channels: 3 };
 }
