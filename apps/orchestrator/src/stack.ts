@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { AlibabaDocOcrClient, type DocOcrClient, type DocOcrV2Request } from '@dococr/core';
 import type { AuditStore, BlobStore, DocumentRecogniser, ImageRef, KeyStore } from '@dococr/temporal-activities';
 import { LocalDocOcrEngine } from '@dococr/engine';
+import { startOrFind } from './document-upload.js';
 import { SA } from './search-attributes.js';
 import type { OrchestratorConfig } from './config.js';
 import { ensureDevServer, type DevServerHandle } from './temporal/dev-server.js';
@@ -218,27 +219,17 @@ export async function executeDocOcr(
     ocrTaskQueue: stack.ocrTaskQueue,
     ...(options.provider === 'aliyun' ? { provider: 'aliyun' as const } : {}),
   };
-  try {
-    const handle = await stack.client.workflow.start('docOcr', {
-      taskQueue: stack.taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SA.kind, value: 'docOcr' },
-        { key: SA.docType, value: input.params.docType },
-        { key: SA.userHash, value: input.params.merchantUserHash },
-        ...(input.params.sceneCode ? [{ key: SA.sceneCode, value: input.params.sceneCode }] : []),
-      ],
-    });
-    const result = (await handle.result()) as DocOcrWorkflowResult;
-    return { workflowId, runId: handle.firstExecutionRunId, existing: false, result };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const handle = stack.client.workflow.getHandle(workflowId);
-    const result = (await handle.result()) as DocOcrWorkflowResult;
-    const description = await handle.describe();
-    return { workflowId, runId: description.runId, existing: true, result };
-  }
+  const started = await startOrFind(stack, 'docOcr', {
+    workflowId,
+    args: [input],
+    reusePolicy: 'REJECT_DUPLICATE',
+    searchAttributes: [
+      { key: SA.kind, value: 'docOcr' },
+      { key: SA.docType, value: input.params.docType },
+      { key: SA.userHash, value: input.params.merchantUserHash },
+      ...(input.params.sceneCode ? [{ key: SA.sceneCode, value: input.params.sceneCode }] : []),
+    ],
+  });
+  const result = (await stack.client.workflow.getHandle(workflowId).result()) as DocOcrWorkflowResult;
+  return { ...started, result };
 }
