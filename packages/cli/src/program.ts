@@ -193,21 +193,53 @@ Examples:
   audit
     .command('verify')
     .description('recompute the hash chain: exit 0 when it verifies, 1 naming the first broken link')
-    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .argument('[id]', 'application id (MerchantBizId) or workflow id')
+    .option('--bundle <file>', 'check an evidence bundle instead: signature, every file hash and the chain')
+    .option('--fingerprint <SHA256:hex>', 'with --bundle: the signing key the bundle must carry')
     .option('--json', 'JSON output')
-    .addHelpText('after', '\nExample:\n  dococr audit verify order42 && echo intact')
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
-      const { auditVerify } = await import('./commands/audit.js');
-      process.exitCode = await auditVerify(createContext(cmd.optsWithGlobals()), id, flags);
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  dococr audit verify order42 && echo intact\n  dococr audit verify --bundle order42.zip',
+    )
+    .action(
+      async (
+        id: string | undefined,
+        flags: { json?: boolean; bundle?: string; fingerprint?: string },
+        cmd: Command,
+      ) => {
+        const ctx = createContext(cmd.optsWithGlobals());
+        if (flags.bundle) {
+          const { auditVerifyBundle } = await import('./commands/compliance-bundle.js');
+          process.exitCode = await auditVerifyBundle(ctx, { ...flags, bundle: flags.bundle });
+          return;
+        }
+        if (!id) throw new CliError('audit verify needs an application id or --bundle <file>', ExitCode.Usage);
+        const { auditVerify } = await import('./commands/audit.js');
+        process.exitCode = await auditVerify(ctx, id, flags);
+      },
+    );
   audit
     .command('export')
     .description('write the events for an auditor as JSON Lines or CSV')
     .argument('<id>', 'application id (MerchantBizId) or workflow id')
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .option('-o, --out <file>', 'write to a file instead of standard output')
-    .addHelpText('after', '\nExample:\n  dococr audit export order42 --format csv -o order42.csv')
-    .action(async (id: string, flags: { format?: string; out?: string }, cmd: Command) => {
+    .option('--bundle <file>', 'write a signed evidence bundle (ZIP) instead: events, workflows, report, manifest')
+    .option('--include-images', 'with --bundle: add the images, encrypted (AES-256-GCM) under a passphrase')
+    .option('--images-passphrase <passphrase>', 'the passphrase (default: $DOCOCR_BUNDLE_PASSPHRASE)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  dococr audit export order42 --format csv -o order42.csv\n  dococr audit export order42 --bundle order42.zip',
+    )
+    .action(async (id: string, flags: { format?: string; out?: string; bundle?: string }, cmd: Command) => {
+      if (flags.bundle) {
+        const { auditExportBundle } = await import('./commands/compliance-bundle.js');
+        process.exitCode = await auditExportBundle(createContext(cmd.optsWithGlobals()), id, {
+          ...flags,
+          bundle: flags.bundle,
+        });
+        return;
+      }
       const { auditExport } = await import('./commands/audit.js');
       process.exitCode = await auditExport(createContext(cmd.optsWithGlobals()), id, flags);
     });

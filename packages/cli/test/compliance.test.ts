@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '@dococr/orchestrator';
+import { openImage } from '../src/commands/compliance-bundle-format.js';
+import { runCli, startTestStack, type CliResult } from './cli-harness.js';
+
+const samples = fileURLToPath(new URL('../../../samples/', import.meta.url));
+const work = mkdtempSync(path.join(os.tmpdir(), 'dococr-compliance-'));
+const dataDir = path.join(work, 'data');
+let stack: Stack;
+let env: Record<string, string>;
+
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return runCli({ ...env, ...extraEnv }, work, args);
+}
+
+/** The passport sample through docOcr under application `id`. */
+function verifyPassport(id: string, ...more: string[]): Promise<CliResult> {
+  return cli(['verify', path.join(samples, 'passport-td3.png'), '-d', '01000000', '--merchant-biz-id', id, ...more]);
+}
+
+/** Every file under a folder (the data folder: Temporal's SQLite files, blobs, audit database, keys). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+beforeAll(async () => {
+  ({ stack, env } = await startTestStack(dataDir, 'compliance'));
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.shutdown();
+}, 60_000);
+
+describe('evidence bundle (built CLI, real dev server)', () => {
+  it('verifies as exported and fails after a byte changes in any member or in the ZIP structure', async () => {
+    const id = `bundle${randomBytes(3).toString('hex')}`;
+    const ran = await verifyPassport(id);
+    expect(ran.code).toBe(0);
+    const out = path.join(work, `${id}.zip`);
+    const exported = await cli(['audit', 'export', id, '--bundle', out]);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    const fingerprint = /Ed25519 key (SHA256:[0-9a-f]{64})/.exec(exported.stdout)?.[1];
+    expect(fingerprint).toBeDefined();
+
+    const ok = await cli(['audit', 'verify', '--bundle', out, '--fingerprint', fingerprint!]);
+    expect(ok.stdout).toMatch(/^ok: /);
+    expect(ok.code).toBe(0);
+    const wrongKey = await cli(['audit', 'verify', '--bundle', out, '--fingerprint', `SHA256:${'0'.repeat(64)}`]);
+    expect(wrongKey.code).toBe(1);
+
+    const zip = readFileSync(out);
+    const members = unzipSync(zip);
+    const names = Object.keys(members);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'audit/events.jsonl',
+        'manifest.json',
+        'manifest.sig',
+        'SHA256SUMS',
+        'SHA256SUMS.sig',
+        'signing-key.pub.pem',
+        'report.html',
+        'summary.json',
+        `workflows/dococr-${id}.json`,
+      ]),
+    );
+    const workflow = JSON.parse(Buffer.from(members[`workflows/dococr-${id}.json`]!).toString()) as {
+      result: { httpStatus: number; steps: unknown[]; body: { Result: { ExtIdInfo: string } } };
+      history: { kind: string }[];
+    };
+    expect(workflow.result.httpStatus).toBe(200);
+    expect(workflow.result.steps.length).toBeGreaterThan(0);
+    expect(workflow.history[0]!.kind).toBe('workflowExecutionStarted');
+    expect(Buffer.from(members['report.html']!).toString()).toMatch(/decision/);
+
+    // One byte flipped inside each member (stored uncompressed, so its bytes sit in the archive as they are).
+    for (const name of names) {
+      const bytes = Buffer.from(members[name]!);
+      const at = zip.indexOf(bytes);
+      expect(at, name).toBeGreaterThan(0);
+      const changed = Buffer.from(zip);
+      changed[at + Math.floor(bytes.length / 2)]! ^= 0x01;
+      writeFileSync(path.join(work, 'changed.zip'), changed);
+      const res = await cli(['audit', 'verify', '--bundle', 'changed.zip']);
+      expect(res.code, `${name} changed: ${res.stdout}`).toBe(1);
+      expect(res.stdout).toMatch(/^BROKEN: /);
+    }
+    // And in the ZIP structure: a local header's date, the central directory's date, the end record's comment length.
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    for (const at of [10, central + 12, end + 20]) {
+      const changed = Buffer.from(zip);
+      changed[at]! ^= 0x01;
+      writeFileSync(path.join(work, 'changed.zip'), changed);
+      const res = await cli(['audit', 'verify', '--bundle', 'changed.zip']);
+      expect(res.code, `byte ${at} changed: ${res.stdout}`).toBe(1);
+    }
+  }, 300_000);
+
+  it('after erasure nothing readable remains in Temporal, blobs, audit store or an earlier bundle; the chain verifies', async () => {
+    const id = `erase${randomBytes(3).toString('hex')}`;
+    const image = readFileSync(path.join(samples, 'passport-td3.png'));
+    const res = await verifyPassport(id, '--json');
+    expect(res.code).toBe(0);
+    const fields = (
+      JSON.parse(JSON.parse(res.stdout).Result.ExtIdInfo as string) as { ocrIdInfo?: Record<string, string> }
+    ).ocrIdInfo;
+    // The engine must have read the surname and passport number, or there would be nothing to look for.
+    const secrets = [fields?.surname, fields?.passportNo].filter((v): v is string => !!v && v.length >= 4);
+    expect(secrets.length).toBe(2);
+
+    const out = path.join(work, `${id}.zip`);
+    const passphrase = 'correct horse battery staple';
+    const exported = await cli(['audit', 'export', id, '--bundle', out, '--include-images'], {
+      DOCOCR_BUNDLE_PASSPHRASE: passphrase,
+    });
+    expect(exported.code).toBe(0);
+    const members = unzipSync(readFileSync(out));
+    const imageMember = Object.keys(members).find((n) => n.startsWith('images/'))!;
+    const sha = /images\/([0-9a-f]{64})\.enc/.exec(imageMember)![1]!;
+    // The image is there, and only the passphrase opens it.
+    expect(openImage(members[imageMember]!, sha, passphrase).equals(image)).toBe(true);
+    expect(() => openImage(members[imageMember]!, sha, 'wrong')).toThrow();
+
+    const erase = await cli(['audit', 'erase', id, '--reason', 'GDPR Art. 17 request 2026-118']);
+    expect(erase.code).toBe(0);
+    expect((await cli(['audit', 'verify', id])).code).toBe(0);
+    expect((await cli(['audit', 'verify', '--bundle', out])).code).toBe(0);
+
+    const imageChunk = image.subarray(image.length >> 1, (image.length >> 1) + 64);
+    const haystacks = [...filesUnder(dataDir), out];
+    expect(haystacks.some((f) => f.endsWith('temporal.db'))).toBe(true);
+    for (const file of haystacks) {
+      const bytes = readFileSync(file);
+      for (const secret of secrets) {
+        expect(bytes.includes(Buffer.from(secret, 'utf8')), `${secret} in ${file}`).toBe(false);
+      }
+      expect(bytes.includes(imageChunk), `image bytes in ${file}`).toBe(false);
+    }
+    // A bundle exported after the erasure says so, and still verifies.
+    const after = path.join(work, `${id}-after.zip`);
+    expect((await cli(['audit', 'export', id, '--bundle', after])).code).toBe(0);
+    expect((await cli(['audit', 'verify', '--bundle', after])).code).toBe(0);
+    const summary = JSON.parse(Buffer.from(unzipSync(readFileSync(after))['summary.json']!).toString()) as {
+      dataKey: string;
+      erasures: unknown[];
+    };
+    expect(summary.dataKey).toBe('destroyed');
+    expect(summary.erasures.length).toBe(1);
+  }, 300_000);
+});
