@@ -125,7 +125,7 @@ export class LocalDocOcrEngine implements DocOcrClient {
       const whole = await readWholeImage(ocr, rgb);
       const wholeCheck = confirmDocType(whole, request.docType, side);
       const wholeRead = wholeCheck.matches ? readLines(request.docType, side, whole) : undefined;
-      if (wholeCheck.matches && (!check.matches || (wholeRead?.mrz && (wholeRead.mrz.valid || !read?.mrz)))) {
+      if (wholeCheck.matches && (!check.matches || mrzErrors(wholeRead?.mrz) < mrzErrors(read?.mrz))) {
         check = wholeCheck;
         read = wholeRead;
         wholeImageFallback = true;
@@ -225,6 +225,11 @@ async function checkImage(bytes: Uint8Array, parameter: string): Promise<LoadedI
 async function readWholeImage(ocr: PaddleOcr, image: RgbImage): Promise<CardLine[]> {
   const boxes = await ocr.detect(image, { maxSide: 960 });
   return readCardLines(ocr, image, boxes);
+}
+
+/** Problems in an MRZ reading; no MRZ at all counts worst. */
+function mrzErrors(mrz: MrzReading | undefined): number {
+  return mrz ? mrz.errorCount : Number.POSITIVE_INFINITY;
 }
 
 /** The passport page's MRZ band and top band (title, code, number) against everything else. */

@@ -27,6 +27,8 @@ export interface MrzReading {
   lines: string[];
   /** True when every check digit holds. */
   valid: boolean;
+  /** How many problems parsing found (shape, characters, dates, check digits): 0 when valid. */
+  errorCount: number;
   corrections: MrzCorrection[];
 }
 

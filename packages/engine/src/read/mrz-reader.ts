@@ -27,13 +27,22 @@ export function normaliseMrzText(text: string): string {
 export function isMrzLike(text: string): boolean {
   const raw = text.replace(/\s+/g, '');
   const clean = normaliseMrzText(raw);
-  if (clean.length < 24 || clean.length < raw.length * 0.85) return false;
-  return clean.includes('<<') || /\d{6}/.test(clean);
+  if (clean.length < 20 || clean.length < raw.length * 0.85) return false;
+  // A name line split by the detector keeps its fillers; a data line has a date.
+  return clean.includes('<<') || (clean.length >= 24 && /\d{6}/.test(clean));
 }
 
 /** The machine-readable lines of a card: MRZ-like lines in the lower half, pieces of one row joined, top to bottom. */
 export function findMrzLines(lines: readonly CardLine[]): CardLine[] {
-  const candidates = lines.filter((l) => centreY(l) > 0.45 && isMrzLike(l.text)).sort((a, b) => a.y0 - b.y0);
+  const mrzLike = lines.filter((l) => centreY(l) > 0.45 && isMrzLike(l.text));
+  // The detector cuts long filler runs off as boxes of their own ('<<'): they belong to the MRZ row beside them.
+  const fillerPieces = lines.filter(
+    (l) =>
+      !mrzLike.includes(l) &&
+      /^<+$/.test(normaliseMrzText(l.text)) &&
+      mrzLike.some((m) => Math.abs(centreY(m) - centreY(l)) < (m.y1 - m.y0) / 2),
+  );
+  const candidates = [...mrzLike, ...fillerPieces].sort((a, b) => a.y0 - b.y0);
   const rows: CardLine[] = [];
   for (const line of candidates) {
     const row = rows.find((r) => Math.abs(centreY(r) - centreY(line)) < (r.y1 - r.y0) / 2);
@@ -89,7 +98,15 @@ export function readIcaoMrz(mrzLines: readonly CardLine[]): IcaoMrzReading | und
   const parsed = parseMrz(repaired.lines, { format });
   const confidence = mean(mrzLines.slice(-count).map((l) => l.confidence));
   const corrections = [...padded, ...repaired.corrections];
-  return { format, lines: repaired.lines, valid: parsed.valid, corrections, parsed, confidence };
+  return {
+    format,
+    lines: repaired.lines,
+    valid: parsed.valid,
+    errorCount: parsed.errors.length,
+    corrections,
+    parsed,
+    confidence,
+  };
 }
 
 function guessFormat(texts: readonly string[]): MrzFormat | undefined {
@@ -123,6 +140,7 @@ export function readPermitMrz(mrzLines: readonly CardLine[]): PermitMrzReading |
     format: 'CN-PERMIT',
     lines: repaired.lines,
     valid: parsed.valid,
+    errorCount: parsed.errors.length,
     corrections: repaired.corrections,
     documentNumber: parsed.fields.documentNumber,
     expiryDate: parsed.fields.expiryDate,
