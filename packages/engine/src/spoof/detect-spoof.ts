@@ -20,7 +20,7 @@ import { type SpoofFinding, type SpoofInput, type SpoofKind, type SpoofResult } 
  * | type | measurement | limit |
  * |---|---|---|
  * | SCREEN_REMARK | spectral peak prominence of the textured tiles' averaged spectrum (luma); abstains under 6 tiles | 14 |
- * | PHOTO_COPY | residual chromaticity (%), the lower of the card's 99th and the portrait surroundings' 95th percentile | by DocType: 2.5; 3.0 for the mainland ID |
+ * | PHOTO_COPY | residual chromaticity (%), the lower of the card's 99th and the portrait surroundings' 95th percentile (the card's alone when the outlined card shows twice the limit) | by DocType: 2.5; 3.0 for the mainland ID |
  * | SHORTCUT | weighted evidence: PNG 0.35, screen size 0.35, no camera EXIF 0.1, exact flat background 0.1, axis-aligned card 0.1 | 0.65 |
  * | TAMPER | the reading step found the MRZ or a check character disagreeing with the visual zone (score 1, else 0); the text fields' sharpness and noise comparison is recorded as evidence only (see below) | 0.5 |
  */
@@ -98,7 +98,14 @@ export async function photoCopy(input: SpoofInput, card: RgbImage): Promise<Spoo
   const portraitColour = portrait ? residualColour(await shrink(portrait, 128)) : undefined;
   // The card's colour often sits in a few per cent of it (a seal, a band, the photo): its 99th percentile; the
   // portrait's surroundings are mostly face, so their 95th.
-  const chroma = Math.min(cardColour.chromaP99, portraitColour?.chromaP95 ?? Infinity);
+  // A grey copy cannot print strong colour on the card: when the outlined card itself shows twice the limit, a grey
+  // portrait reading is the face detector's or the exposure's mistake (a false face on a blurred card, a portrait
+  // under glare), not evidence. Without an outline the "card" is the whole photo and its colour may be the table.
+  const outlined = input.card.coverage < 0.98;
+  const cardDecides = outlined && cardColour.chromaP99 >= 2 * limit;
+  const chroma = cardDecides
+    ? cardColour.chromaP99
+    : Math.min(cardColour.chromaP99, portraitColour?.chromaP95 ?? Infinity);
   return finding('PHOTO_COPY', greyScore(chroma, limit), t.threshold, {
     cardChromaP99: round(cardColour.chromaP99),
     cardColourShare: round(cardColour.colourShare),
