@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_HOST_ID,
@@ -74,6 +75,35 @@ function collectParameters(rawQuery: string, request: FastifyRequest, body: Buff
     for (const [name, value] of new URLSearchParams(body.toString('utf8'))) parameters.set(name, value);
   }
   return parameters;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The first parameter whose name or value is not valid UTF-8 once percent-decoded (or, in a form body, as raw
+ * bytes). The lenient decoders would turn such bytes into U+FFFD, so two different MerchantUserIds could become
+ * the same one; and the signature could never match, since the verifier signs what it decoded.
+ */
+function invalidUtf8Parameter(rawQuery: string, request: FastifyRequest, body: Buffer): string | undefined {
+  const parts = rawQuery.split('&');
+  if (body.length > 0 && isFormBody(request)) {
+    if (!isUtf8(body)) return 'Request';
+    parts.push(...body.toString('utf8').split('&'));
+  }
+  for (const part of parts) {
+    // Escapes below %80 are ASCII: a megabytes-long base64 picture is passed over by this test alone.
+    if (!/%[89A-Fa-f]/.test(part)) continue;
+    const name = part.split('=', 1)[0] ?? '';
+    for (const run of part.match(/(?:%[0-9A-Fa-f]{2})+/g) ?? []) {
+      try {
+        STRICT_UTF8.decode(Buffer.from(run.replace(/%/g, ''), 'hex'));
+      } catch {
+        const decodedName = parseRawQuery(name)[0]?.[0] ?? '';
+        return PARAMETER_NAMES.includes(decodedName) ? decodedName : 'Request';
+      }
+    }
+  }
+  return undefined;
 }
 
 function asBuffer(body: unknown): Buffer {
@@ -250,6 +280,10 @@ export function createGateway(options: CreateGatewayOptions): FastifyInstance {
         httpStatus: 400,
       });
     }
+
+    // Before the signature: bytes that are not UTF-8 can never verify, and the caller should learn which parameter.
+    const notUtf8 = invalidUtf8Parameter(signed.rawQuery, request, asBuffer(request.body));
+    if (notUtf8 !== undefined) throw new InvalidParameterError(notUtf8, 'it is not valid UTF-8.');
 
     const accessKeyId = auth.verifySignature(signed);
     stateOf(request).accessKeyId = accessKeyId;
