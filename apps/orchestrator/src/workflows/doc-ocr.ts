@@ -99,6 +99,9 @@ function errorResult(
   };
 }
 
+/** The codes an image check raises for bad input (the engine's ImageRejectedError). */
+const IMAGE_REFUSALS = ['InvalidParameter', 'ToolargeImage'];
+
 function nonRetryableFailure(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
     return err.cause;
@@ -163,13 +166,25 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
   if (input.provider === 'aliyun') return readRemotely(input, applicationId, steps);
 
   const ocr = proxyActivities<DocOcrActivities>(ocrActivity(input.ocrTaskQueue));
-  const recognition: RecognitionResult = await ocr.recogniseDocument({
-    applicationId,
-    image: input.image,
-    docType: params.docType,
-    cardSide: params.cardSide,
-    ocr: params.ocr,
-  });
+  let recognition: RecognitionResult;
+  try {
+    recognition = await ocr.recogniseDocument({
+      applicationId,
+      image: input.image,
+      docType: params.docType,
+      cardSide: params.cardSide,
+      ocr: params.ocr,
+    });
+  } catch (err) {
+    // An image whose header passed but whose pixels do not decode is bad input like any other refused image: the
+    // API's error body, not a failed run. Any other failure (a broken engine) still fails the run.
+    const failure = nonRetryableFailure(err);
+    if (!failure || !IMAGE_REFUSALS.includes(failure.type ?? '')) throw err;
+    const code = failure.type as string;
+    steps.push({ step: 'recogniseDocument', outcome: 'failed', detail: code });
+    await audit.recordEvent({ applicationId, key: 'decision', step: 'decision', outcome: 'failed', reasons: [code] });
+    return errorResult(input.requestId, code, failure.message, steps);
+  }
   steps.push({
     step: 'recogniseDocument',
     outcome: recognition.docTypeMatched ? 'ok' : 'failed',
