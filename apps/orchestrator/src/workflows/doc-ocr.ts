@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
   log,
   proxyActivities,
   upsertSearchAttributes,
@@ -267,6 +268,28 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
   return { httpStatus: 200, body: response as DocOcrSuccessBody, steps };
 }
 
+/** Codes of the remote client that are not the API's own, as the API code a caller of DocOcrV2 understands. */
+const REMOTE_CODE_AS_API: Record<string, string> = {
+  NetworkError: 'ServiceUnavailable',
+  InvalidResponse: 'InternalError',
+};
+
+/**
+ * The remote call's final failure as an API code and message. An ActivityFailure reaches the workflow only once the
+ * retry policy is done (a non-retryable answer, or every attempt used on 503s, throttling, timeouts or dropped
+ * connections), so each becomes an error body instead of a failed run; only cancellation propagates.
+ */
+function finalRemoteFailure(err: unknown): { code: string; message: string } | undefined {
+  if (!(err instanceof ActivityFailure) || err.cause instanceof CancelledFailure) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    const type = cause.type ?? 'InternalError';
+    const retriesUsed = cause.nonRetryable ? '' : ' (retries exhausted)';
+    return { code: REMOTE_CODE_AS_API[type] ?? type, message: `${cause.message}${retriesUsed}` };
+  }
+  return { code: 'ServiceUnavailable', message: `the remote provider did not answer: ${cause?.message ?? 'timeout'}` };
+}
+
 /** The same request answered by Alibaba Cloud: its verdict is returned as is, under this call's RequestId. */
 async function readRemotely(
   input: DocOcrWorkflowInput,
@@ -277,12 +300,12 @@ async function readRemotely(
   try {
     response = await remote.callRemoteDocOcr({ applicationId, image: input.image, params: input.params });
   } catch (err) {
-    const failure = nonRetryableFailure(err);
+    const failure = finalRemoteFailure(err);
     if (!failure) throw err;
-    const code = failure.type ?? 'InternalError';
+    const { code, message } = failure;
     steps.push({ step: 'callRemoteDocOcr', outcome: 'failed', detail: code });
     await audit.recordEvent({ applicationId, key: 'decision', step: 'decision', outcome: 'error', reasons: [code] });
-    return errorResult(input.requestId, code, failure.message, steps);
+    return errorResult(input.requestId, code, message, steps);
   }
   steps.push({ step: 'callRemoteDocOcr', outcome: 'ok', detail: `SubCode ${response.Result.SubCode}` });
   const subCode = response.Result.SubCode;
