@@ -27,10 +27,9 @@ export function readPassport(lines: readonly CardLine[]): DocumentFields & { mrz
     // A field whose own check digit fails is a misread (or a forgery): below the reporting threshold.
     return c && !c.valid ? Math.min(mrz.confidence, 0.4) : Math.max(mrz.confidence, 0.95);
   };
-  const compositeHolds = parsed.checks.composite?.valid ?? false;
-  const nameConfidence = compositeHolds ? Math.max(mrz.confidence, 0.9) : mrz.confidence;
-  if (f.surname) fields.surname = reading(f.surname, nameConfidence, 'mrz');
-  if (f.givenNames) fields.givenname = reading(f.givenNames, nameConfidence, 'mrz');
+  // No check digit covers the name line: the visual zone is its only check.
+  if (f.surname) fields.surname = nameReading(lines, f.surname, mrz.confidence, checks, 'surname');
+  if (f.givenNames) fields.givenname = nameReading(lines, f.givenNames, mrz.confidence, checks, 'givenname');
   if (f.sex === 'M' || f.sex === 'F') fields.sex = reading(f.sex, mrz.confidence, 'mrz');
   if (f.birthDate) fields.birthDate = reading(f.birthDate, confidenceOf('birthDate'), 'mrz');
   if (f.expiryDate) fields.expiryDate = reading(f.expiryDate, confidenceOf('expiryDate'), 'mrz');
@@ -78,6 +77,51 @@ function checkVisualNumber(
   } else {
     fields.passportNo = reading(mrzNumber, Math.min(fields.passportNo?.confidence ?? 0, 0.4), 'mrz');
   }
+}
+
+/**
+ * A name from the MRZ against the visual zone: the same word printed above confirms it; a word that differs in one
+ * or two letters (the MRZ lost or swapped a letter, or the page was altered) makes it doubtful, below the reporting
+ * threshold; no such word leaves the MRZ's own recognition confidence.
+ */
+function nameReading(
+  lines: readonly CardLine[],
+  name: string,
+  confidence: number,
+  checks: FieldCheck[],
+  field: string,
+): FieldReading {
+  const words = lines
+    .filter((l) => centreY(l) < 0.75)
+    .flatMap((l) => l.text.toUpperCase().split(/[^A-Z]+/))
+    .filter((w) => w.length >= 2);
+  const first = name.split(' ')[0] ?? name;
+  if (words.includes(first)) {
+    checks.push({ name: `${field}.matchesVisualZone`, passed: true, detail: 'visual zone and MRZ agree' });
+    return reading(name, Math.max(confidence, 0.97), 'visual+mrz');
+  }
+  const near = words.find((w) => Math.abs(w.length - first.length) <= 1 && editDistance(w, first) <= 2 && w !== first);
+  if (near) {
+    checks.push({ name: `${field}.matchesVisualZone`, passed: false, detail: 'visual zone and MRZ differ' });
+    return reading(name, Math.min(confidence, 0.5), 'mrz');
+  }
+  return reading(name, confidence, 'mrz');
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
 }
 
 function distance(a: string, b: string): number {
