@@ -15,3 +15,5 @@ export { kycStatusQuery, kycDecideUpdate, kycWorkflowId, kycDocumentWorkflowId }
 export type * from './workflows/kyc.js';
 export { batchProgressQuery, batchWorkflowId, batchItemWorkflowId } from './workflows/batch.js';
 export type * from './workflows/batch.js';
+export * from './retention-client.js';
+export type * from './workflows/retention.js';

@@ -153,6 +153,19 @@ Examples:
       process.exitCode = await kycResultCommand(createContext(cmd.optsWithGlobals()), id, flags);
     });
 
+  kyc
+    .command('close')
+    .description('record the end of the business relationship: the retention period runs from it')
+    .argument('<id>', 'application id')
+    .option('--ended-at <iso>', 'when it ended (default now)')
+    .option('--actor <who>', 'who records it')
+    .option('--json', 'JSON output')
+    .addHelpText('after', '\nExample:\n  dococr kyc close A1001 --ended-at 2026-11-26T00:00:00Z')
+    .action(async (id: string, flags, cmd: Command) => {
+      const { kycClose } = await import('./commands/compliance-retention.js');
+      process.exitCode = await kycClose(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+
   program
     .command('batch')
     .description('verify every image of a folder or manifest.jsonl, a few at a time; running it again resumes it')
@@ -253,6 +266,43 @@ Examples:
     .action(async (id: string, flags: { reason?: string; actor?: string }, cmd: Command) => {
       const { auditErase } = await import('./commands/audit.js');
       process.exitCode = await auditErase(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+
+  audit
+    .command('hold')
+    .description('place a legal hold (retention never erases a held application), or --release it')
+    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .requiredOption('--reason <reason>', 'the order or case it serves, recorded in the chain')
+    .option('--release', 'lift the hold')
+    .option('--actor <who>', 'who places or lifts it')
+    .addHelpText('after', '\nExample:\n  dococr audit hold A1001 --reason "court order 2026/77"')
+    .action(async (id: string, flags, cmd: Command) => {
+      const { auditHold } = await import('./commands/compliance-retention.js');
+      process.exitCode = await auditHold(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+
+  const retention = program
+    .command('retention')
+    .description('erase applications whose relationship ended longer ago than the retention period');
+  retention
+    .command('run')
+    .description('one retention pass (the retention workflow): erase what expired, skip and list what is held')
+    .option('--period <period>', 'retention after the relationship ends: 5y, 30d, 12h, 90s', '5y')
+    .option('--json', 'the report as JSON')
+    .addHelpText('after', '\nExample:\n  dococr retention run --period 5y')
+    .action(async (flags, cmd: Command) => {
+      const { retentionRun } = await import('./commands/compliance-retention.js');
+      process.exitCode = await retentionRun(createContext(cmd.optsWithGlobals()), flags);
+    });
+  retention
+    .command('schedule')
+    .description('create the Temporal Schedule that runs a retention pass every day')
+    .option('--period <period>', 'retention after the relationship ends', '5y')
+    .option('--every <interval>', 'how often: 1d, 12h', '1d')
+    .addHelpText('after', '\nExample:\n  dococr retention schedule --period 5y')
+    .action(async (flags, cmd: Command) => {
+      const { retentionSchedule } = await import('./commands/compliance-retention.js');
+      process.exitCode = await retentionSchedule(createContext(cmd.optsWithGlobals()), flags);
     });
 
   program

@@ -45,6 +45,8 @@ export async function startTestStack(
     audit: services.audit,
     hashUserId: services.hashUserId,
     dataConverter: services.dataConverter,
+    // The worker erases for the retention workflow, so it gets the whole key store.
+    keyStore: services.keyStore,
   });
   const env = {
     PATH: process.env.PATH ?? '',

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@dococr/orchestrator';
 import { openImage } from '../src/commands/compliance-bundle-format.js';
@@ -157,5 +158,62 @@ describe('evidence bundle (built CLI, real dev server)', () => {
     };
     expect(summary.dataKey).toBe('destroyed');
     expect(summary.erasures.length).toBe(1);
+  }, 300_000);
+});
+
+describe('retention (built CLI, real dev server)', () => {
+  it('erases exactly the applications past retention, skips and lists the held one, until it is released', async () => {
+    // 100 x 100 px is refused by checkImage (the API wants 200), the quickest run that is still audited.
+    const tiny = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#ddd' } })
+      .png()
+      .toBuffer();
+    writeFileSync(path.join(work, 'tiny.png'), tiny);
+    const tag = randomBytes(3).toString('hex');
+    const [expired, held, recent, open] = ['expired', 'held', 'recent', 'open'].map((k) => `${k}${tag}`) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    for (const id of [expired, held, recent, open]) {
+      await cli(['verify', 'tiny.png', '-d', '01000000', '--merchant-biz-id', id]);
+      expect((await cli(['audit', 'verify', id])).code).toBe(0);
+    }
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    expect((await cli(['kyc', 'close', expired, '--ended-at', hoursAgo(3)])).code).toBe(0);
+    expect((await cli(['kyc', 'close', held, '--ended-at', hoursAgo(3)])).code).toBe(0);
+    expect((await cli(['kyc', 'close', recent, '--ended-at', hoursAgo(0.5)])).code).toBe(0);
+    expect((await cli(['kyc', 'close', recent, '--ended-at', 'yesterday'])).code).toBe(2);
+    expect((await cli(['audit', 'hold', held, '--reason', 'court order 2026/77'])).code).toBe(0);
+
+    const run = await cli(['retention', 'run', '--period', '2h', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      erased: { applicationId: string }[];
+      held: { applicationId: string; reason: string }[];
+    };
+    const mine = (ids: { applicationId: string }[]) => ids.map((e) => e.applicationId).filter((a) => a.endsWith(tag));
+    expect(mine(report.erased)).toEqual([expired]);
+    expect(mine(report.held)).toEqual([held]);
+    expect(report.held.find((h) => h.applicationId === held)!.reason).toBe('court order 2026/77');
+
+    const stepsOf = async (id: string) =>
+      (JSON.parse((await cli(['audit', 'show', id, '--json'])).stdout) as { step: string; reasons: string[] }[]).map(
+        (e) => e.step,
+      );
+    expect(await stepsOf(expired)).toContain('erasure');
+    for (const id of [held, recent, open]) expect(await stepsOf(id)).not.toContain('erasure');
+    for (const id of [expired, held, recent, open]) expect((await cli(['audit', 'verify', id])).code).toBe(0);
+    // The run's report is itself on an audit chain.
+    expect((await cli(['audit', 'verify', 'system-retention'])).code).toBe(0);
+
+    expect((await cli(['audit', 'hold', held, '--reason', 'case closed', '--release'])).code).toBe(0);
+    const again = JSON.parse((await cli(['retention', 'run', '--period', '2h', '--json'])).stdout) as {
+      erased: { applicationId: string }[];
+      held: { applicationId: string }[];
+    };
+    expect(mine(again.erased)).toEqual([held]);
+    expect(mine(again.held)).toEqual([]);
   }, 300_000);
 });

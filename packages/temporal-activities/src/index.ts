@@ -4,3 +4,4 @@ export * from './crypto/index.js';
 export * from './blob-store/index.js';
 export * from './audit/index.js';
 export * from './codec-server/index.js';
+export * from './compliance/index.js';

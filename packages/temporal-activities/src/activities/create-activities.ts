@@ -1,3 +1,4 @@
+import { createRetentionActivities } from '../compliance/retention-activities.js';
 import { createBatchActivities } from './batch-activities.js';
 import { createCheckActivities } from './check-activities.js';
 import { createEventActivities } from './event-activities.js';
@@ -18,6 +19,7 @@ export function createDocOcrActivities(deps: DocOcrActivityDeps) {
     ...createRemoteActivities(deps),
     ...createKycActivities(deps),
     ...createBatchActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

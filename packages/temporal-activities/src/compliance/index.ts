@@ -1,0 +1,20 @@
+export {
+  createRetentionActivities,
+  type EraseForRetentionInput,
+  type EraseForRetentionResult,
+  type RetentionActivityDeps,
+} from './retention-activities.js';
+export {
+  DEFAULT_RETENTION_PERIOD,
+  RETENTION_AUDIT_CHAIN,
+  RetentionStep,
+  findRetentionDue,
+  parseRetentionPeriod,
+  recordLegalHold,
+  recordRelationshipEnd,
+  retentionExpiry,
+  retentionStateOf,
+  type RetentionDue,
+  type RetentionPeriod,
+  type RetentionState,
+} from './retention-records.js';
