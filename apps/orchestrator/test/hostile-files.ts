@@ -13,6 +13,8 @@ export interface HostileFile {
   bytes: Buffer;
   /** A refusal: the API code and what the message must say. Absent: a legitimate image, read as usual. */
   refused?: { code: 'InvalidParameter' | 'ToolargeImage'; message: RegExp };
+  /** A valid image with no document on it: answered, with this SubCode. */
+  subCode?: '213';
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -147,5 +149,13 @@ export async function hostileFiles(): Promise<HostileFile[]> {
         .toBuffer(),
     },
     { name: 'animated PNG (two frames)', bytes: animatedPng(png) },
+    // Within every limit (8192 x 8192, 196 kB) yet 200 MB of pixels: decoded scaled down, answered "no document".
+    {
+      name: 'pixel bomb within the limits (8192 x 8192 black PNG)',
+      bytes: await sharp({ create: { width: 8192, height: 8192, channels: 3, background: '#000' } })
+        .png({ compressionLevel: 9 })
+        .toBuffer(),
+      subCode: '213',
+    },
   ];
 }
