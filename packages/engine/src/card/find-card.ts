@@ -40,10 +40,10 @@ const ORIENTATION_SAMPLE = 4;
 /** Upright lines read this confidently settle the orientation without reading them upside down. */
 const CONFIDENT_UPRIGHT = 0.93;
 /**
- * Longest side for text detection on the upright card. ID-1 cards read every sample field at 736 px (a quarter less
- * work than 856); the passport page needs its full 1000 px, or the MRZ name line loses its first letters.
+ * Longest side for text detection on the upright card: the canonical size. At 736 px the samples still read, but the
+ * real HKID specimen's number lost its last character's confidence; at 640 px MRZ lines lost their first letters.
  */
-const DETECTION_SIDE: Record<CardFormat, number> = { id1: 736, td3: 1000 };
+const DETECTION_SIDE: Record<CardFormat, number> = { id1: 856, td3: 1000 };
 
 /**
  * Finds the card in a photo, warps it upright and finds its text regions.
