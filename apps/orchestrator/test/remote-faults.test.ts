@@ -13,7 +13,7 @@ import { executeDocOcr } from '../src/stack.js';
 import { startTestStack, type TestStack } from './stack-fixture.js';
 
 type Fault = 'malformed-200' | 'html-503' | 'drop' | 'silent' | '503' | 'ok';
-const READ_TIMEOUT_MS = 400;
+const READ_TIMEOUT_MS = 1000;
 
 /** Each MerchantBizId answers a scripted sequence of faults; when the script runs out, the last fault repeats. */
 const script = new Map<string, Fault[]>();
