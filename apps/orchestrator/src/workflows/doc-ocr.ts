@@ -103,6 +103,15 @@ function errorResult(
 /** The codes an image check raises for bad input (the engine's ImageRejectedError). */
 const IMAGE_REFUSALS = ['InvalidParameter', 'ToolargeImage'];
 
+/** Reading checks whose failure means the visual zone disagrees with the machine-readable data: a TAMPER sign. */
+const CONSISTENCY_CHECKS = new Set([
+  'mrz.valid',
+  'mrz.checkDigits',
+  'passportNo.matchesVisualZone',
+  'birthDate.matchesIdNumber',
+  'sex.matchesIdNumber',
+]);
+
 function nonRetryableFailure(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
     return err.cause;
@@ -205,7 +214,10 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
   const [quality, spoof, face] = await Promise.all([
     matched && wantQuality ? ocr.assessQuality({ ...check, mode: params.idThreshold as '0' | '1' | '2' }) : undefined,
     matched && wantSpoof
-      ? ocr.detectSpoofing({ ...check, mrzConsistent: !recognition.checks.some((c) => /mrz/i.test(c.name) && !c.ok) })
+      ? ocr.detectSpoofing({
+          ...check,
+          mrzConsistent: !recognition.checks.some((c) => CONSISTENCY_CHECKS.has(c.name) && !c.ok),
+        })
       : undefined,
     matched && wantFace ? ocr.scoreFace(check) : undefined,
   ] as [Promise<QualityResult> | undefined, Promise<SpoofCheckResult> | undefined, Promise<FaceResult> | undefined]);
