@@ -148,6 +148,15 @@ export async function hostileFiles(): Promise<HostileFile[]> {
         .withMetadata({ orientation: 8 })
         .toBuffer(),
     },
+    // Orientation tags that lie: upright pixels shown sideways (6) or upside down (3); the engine turns the card back.
+    {
+      name: 'EXIF orientation 6 on upright pixels',
+      bytes: await photo.clone().jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer(),
+    },
+    {
+      name: 'EXIF orientation 3 on upright pixels',
+      bytes: await photo.clone().jpeg({ quality: 92 }).withMetadata({ orientation: 3 }).toBuffer(),
+    },
     { name: 'animated PNG (two frames)', bytes: animatedPng(png) },
     // Within every limit (8192 x 8192, 196 kB) yet 200 MB of pixels: decoded scaled down, answered "no document".
     {
