@@ -281,6 +281,21 @@ Examples:
       process.exitCode = await auditHold(createContext(cmd.optsWithGlobals()), id, flags);
     });
 
+  audit
+    .command('reverify')
+    .description("run an application's recorded documents again through the current engine and diff the results")
+    .argument('<id>', 'application id (MerchantBizId) or workflow id')
+    .option('--threshold <mode>', 'override IdThreshold: standard, strict, loose, off, or 0-3')
+    .option('--spoof', 'override: run anti-spoofing (Spoof=T)')
+    .option('--face-quality', 'override: score the portrait (IdFaceQuality=T)')
+    .addOption(new Option('--provider <provider>', 'who reads it this time').choices(['local', 'aliyun']))
+    .option('--json', 'the differences as JSON')
+    .addHelpText('after', '\nExample:\n  dococr audit reverify order42 --threshold strict')
+    .action(async (id: string, flags, cmd: Command) => {
+      const { auditReverify } = await import('./commands/compliance-reverify.js');
+      process.exitCode = await auditReverify(createContext(cmd.optsWithGlobals()), id, flags);
+    });
+
   const retention = program
     .command('retention')
     .description('erase applications whose relationship ended longer ago than the retention period');

@@ -217,3 +217,73 @@ describe('retention (built CLI, real dev server)', () => {
     expect(mine(again.held)).toEqual([]);
   }, 300_000);
 });
+
+describe('retention schedule (built CLI, real dev server)', () => {
+  it('creates one daily Temporal Schedule of the retention workflow, and leaves it alone when run again', async () => {
+    const first = await cli(['retention', 'schedule', '--period', '5y']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/schedule dococr-retention created: a retention pass every 1d/);
+    const described = await stack.client.schedule.getHandle('dococr-retention').describe();
+    expect(described.action.type).toBe('startWorkflow');
+    expect(described.action.type === 'startWorkflow' && described.action.workflowType).toBe('retention');
+    expect(described.spec.intervals?.[0]?.every).toBe(86_400_000);
+    const again = await cli(['retention', 'schedule']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already exists/);
+    await stack.client.schedule.getHandle('dococr-retention').delete();
+  }, 120_000);
+});
+
+describe('re-verification (built CLI, real dev server)', () => {
+  it('reports exactly the decision a stricter threshold changes, linked on both chains', async () => {
+    const id = `rev${randomBytes(3).toString('hex')}`;
+    // Darkened: the document is read, but strict quality refuses the exposure.
+    const dark = await sharp(path.join(samples, 'passport-td3.png')).modulate({ brightness: 0.45 }).png().toBuffer();
+    writeFileSync(path.join(work, 'dark.png'), dark);
+    const first = await cli(['verify', 'dark.png', '-d', '01000000', '--merchant-biz-id', id, '--json']);
+    expect(first.code).toBe(0);
+    expect((JSON.parse(first.stdout) as { Result: { SubCode: string } }).Result.SubCode).toBe('200');
+
+    const res = await cli(['audit', 'reverify', id, '--threshold', 'strict', '--json']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout) as {
+      changed: boolean;
+      documents: {
+        reverification: { applicationId: string; workflowId: string };
+        parameters: { name: string; original: string; new: string }[];
+        decision: { name: string; original: unknown; new: unknown }[];
+        fields: { field: string; change: string }[];
+        steps: { step: string; original: string | null; new: string | null }[];
+      }[];
+    };
+    expect(report.changed).toBe(true);
+    expect(report.documents).toHaveLength(1);
+    const [doc] = report.documents as [(typeof report.documents)[number]];
+    expect(doc.reverification.applicationId).toBe(`${id}R1`);
+    expect(doc.parameters).toEqual([{ name: 'idThreshold', original: '3', new: '1' }]);
+    expect(doc.decision).toEqual([
+      { name: 'Passed', original: 'Y', new: 'N' },
+      { name: 'SubCode', original: '200', new: '211' },
+    ]);
+    expect(doc.steps).toEqual([{ step: 'assessQuality', original: null, new: 'failed' }]);
+    expect(doc.fields.length).toBeGreaterThan(0);
+    expect(doc.fields.every((f) => f.change === 'same')).toBe(true);
+
+    // The same again without overrides: nothing changes, and the next link is R2.
+    const again = JSON.parse((await cli(['audit', 'reverify', id, '--json'])).stdout) as typeof report;
+    expect(again.changed).toBe(false);
+    expect(again.documents[0]!.reverification.applicationId).toBe(`${id}R2`);
+
+    const steps = (app: string) =>
+      cli(['audit', 'show', app, '--json']).then((r) =>
+        (JSON.parse(r.stdout) as { step: string }[]).map((e) => e.step),
+      );
+    expect(await steps(id)).toEqual(expect.arrayContaining(['reverification']));
+    expect(await steps(`${id}R1`)).toEqual(expect.arrayContaining(['received', 'decision', 'reverifies']));
+    for (const app of [id, `${id}R1`, `${id}R2`]) expect((await cli(['audit', 'verify', app])).code).toBe(0);
+    // Human-readable form names the change.
+    const text = await cli(['audit', 'reverify', id, '--threshold', 'strict']);
+    expect(text.stdout).toMatch(/decision SubCode: 200 -> 211/);
+  }, 300_000);
+});
