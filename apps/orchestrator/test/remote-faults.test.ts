@@ -2,6 +2,8 @@
  * Faults of the remote provider (a local fake Alibaba endpoint): malformed JSON, a connection dropped mid-answer, no
  * answer within the client's read timeout, and 503s beyond the retry budget. Each is retried where that can help and
  * ends with a clear API error body where it cannot; every test is bounded in time, so a stuck workflow fails it.
+ * `DOCOCR_SLOW_FAULTS=1` adds a never-answering and an always-dropping server, which take Temporal's whole retry
+ * budget (8 attempts, backoff 2 s doubling to 1 min: about 3 minutes).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +16,8 @@ import { startTestStack, type TestStack } from './stack-fixture.js';
 
 type Fault = 'malformed-200' | 'html-503' | 'drop' | 'silent' | '503' | 'ok';
 const READ_TIMEOUT_MS = 1000;
+/** The permanent network faults use the whole retry budget (about 3 minutes): a long variant, off by default. */
+const SLOW = process.env.DOCOCR_SLOW_FAULTS === '1';
 
 /** Each MerchantBizId answers a scripted sequence of faults; when the script runs out, the last fault repeats. */
 const script = new Map<string, Fault[]>();
@@ -151,4 +155,22 @@ describe('remote provider faults (a local fake Alibaba endpoint)', () => {
     // The server's 50 ms x-acs-retry-after paced Temporal's retries instead of its 2 s backoff.
     expect(run.ms).toBeLessThan(30_000);
   }, 60_000);
+
+  it.runIf(SLOW)(
+    'a server that never answers, or always drops the connection, ends after the retry budget as ServiceUnavailable',
+    async () => {
+      const [silent, dropped] = await Promise.all([verify(['silent']), verify(['drop'])]);
+      for (const [run, message] of [
+        [silent, /no data for 1000 ms while waiting for the answer \(retries exhausted\)/],
+        [dropped, /the answer was cut off \(retries exhausted\)/],
+      ] as const) {
+        expect(run.result.httpStatus).toBe(503);
+        expect(run.result.body).toMatchObject({ Code: 'ServiceUnavailable' });
+        expect(run.result.body.Message).toMatch(message);
+        expect(run.calls).toBe(16);
+        expect(run.remoteEvents).toHaveLength(8);
+      }
+    },
+    360_000,
+  );
 });
