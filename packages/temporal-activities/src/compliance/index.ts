@@ -8,6 +8,7 @@ export {
   DEFAULT_RETENTION_PERIOD,
   RETENTION_AUDIT_CHAIN,
   RetentionStep,
+  effectiveRetentionState,
   findRetentionDue,
   parseRetentionPeriod,
   recordLegalHold,

@@ -7,7 +7,7 @@ import type { KeyStore } from '../crypto/key-store.js';
 import {
   findRetentionDue,
   retentionExpiry,
-  retentionStateOf,
+  effectiveRetentionState,
   type RetentionDue,
   type RetentionPeriod,
 } from './retention-records.js';
@@ -59,7 +59,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
         });
       }
       const { applicationId } = input;
-      const state = retentionStateOf(applicationId, await deps.audit.list(applicationId));
+      const state = await effectiveRetentionState(deps.audit, applicationId);
       if (state.hold) return { applicationId, status: 'skipped', reason: `legal hold: ${state.hold.reason}` };
       if (!state.relationshipEndedAt) return { applicationId, status: 'skipped', reason: 'relationship not ended' };
       const expiry = retentionExpiry(state.relationshipEndedAt, input.period);

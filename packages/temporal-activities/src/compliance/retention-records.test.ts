@@ -40,19 +40,27 @@ describe('retention records', () => {
       outcome: 'passed',
     });
     await recordLegalHold(audit, { applicationId: 'heldOld', reason: 'court order', actor, release: false });
+    // A re-verification of `old` follows it; one of `heldOld` is held with it.
+    for (const [copy, original] of [
+      ['oldR1', 'old'],
+      ['heldOldR1', 'heldOld'],
+    ] as const) {
+      const startedAt = new Date().toISOString();
+      const link = { eventId: 'link', step: 'reverifies', startedAt, actor, outcome: 'recorded' };
+      await audit.append({ ...link, applicationId: copy, data: { originalApplicationId: original } });
+    }
     const due = await findRetentionDue(audit, { asOf: '2026-11-26T00:00:00Z', period: { years: 5 } });
-    expect(due.due.map((d) => d.applicationId)).toEqual(['old']);
-    expect(due.held).toEqual([
-      {
-        applicationId: 'heldOld',
-        relationshipEndedAt: '2020-01-01T00:00:00.000Z',
-        expiredAt: '2025-01-01T00:00:00.000Z',
-        reason: 'court order',
-      },
-    ]);
+    expect(due.due.map((d) => d.applicationId)).toEqual(['old', 'oldR1']);
+    expect(due.held.map((d) => d.applicationId)).toEqual(['heldOld', 'heldOldR1']);
+    expect(due.held[0]).toEqual({
+      applicationId: 'heldOld',
+      relationshipEndedAt: '2020-01-01T00:00:00.000Z',
+      expiredAt: '2025-01-01T00:00:00.000Z',
+      reason: 'court order',
+    });
     await recordLegalHold(audit, { applicationId: 'heldOld', reason: 'lifted', actor, release: true });
     const after = await findRetentionDue(audit, { asOf: '2026-11-26T00:00:00Z', period: { years: 5 } });
-    expect(after.due.map((d) => d.applicationId)).toEqual(['heldOld', 'old']);
+    expect(after.due.map((d) => d.applicationId)).toEqual(['heldOld', 'heldOldR1', 'old', 'oldR1']);
     await audit.close();
   });
 });

@@ -23,6 +23,8 @@ export interface RetentionState {
   /** The legal hold in force, if any. */
   hold?: { reason: string; placedAt: string; actor: string } | undefined;
   erasedAt?: string | undefined;
+  /** Set on a re-verification (`dococr audit reverify`): the application whose inputs it re-ran. */
+  reverifies?: string | undefined;
 }
 
 /** Reads an application's retention state from its chain: the last relationship end and hold record win. */
@@ -36,9 +38,26 @@ export function retentionStateOf(applicationId: string, events: readonly AuditEv
         e.outcome === 'placed' ? { reason: e.reasons[0] ?? '', placedAt: e.startedAt, actor: e.actor } : undefined;
     } else if (e.step === 'erasure') {
       state.erasedAt = e.startedAt;
+    } else if (e.step === 'reverifies' && typeof e.data.originalApplicationId === 'string') {
+      state.reverifies = e.data.originalApplicationId;
     }
   }
   return state;
+}
+
+/**
+ * An application's retention state as retention applies it: a re-verification holds a copy of the original's image
+ * under its own key, so it follows the original (its relationship end and hold) unless it has its own records.
+ */
+export async function effectiveRetentionState(audit: AuditStore, applicationId: string): Promise<RetentionState> {
+  const state = retentionStateOf(applicationId, await audit.list(applicationId));
+  if (!state.reverifies) return state;
+  const original = retentionStateOf(state.reverifies, await audit.list(state.reverifies));
+  return {
+    ...state,
+    relationshipEndedAt: state.relationshipEndedAt ?? original.relationshipEndedAt,
+    hold: state.hold ?? original.hold,
+  };
 }
 
 /** The instant from which an application whose relationship ended at `endedAt` may be erased. */
@@ -119,7 +138,7 @@ export async function findRetentionDue(
   const result: RetentionDue = { asOf: asOf.toISOString(), due: [], held: [] };
   for (const applicationId of await audit.listApplications()) {
     if (applicationId === RETENTION_AUDIT_CHAIN) continue;
-    const state = retentionStateOf(applicationId, await audit.list(applicationId));
+    const state = await effectiveRetentionState(audit, applicationId);
     if (!state.relationshipEndedAt || state.erasedAt) continue;
     const expiry = retentionExpiry(state.relationshipEndedAt, request.period);
     if (expiry > asOf) continue;
