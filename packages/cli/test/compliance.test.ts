@@ -83,6 +83,14 @@ describe('evidence bundle (built CLI, real dev server)', () => {
     expect(workflow.result.steps.length).toBeGreaterThan(0);
     expect(workflow.history[0]!.kind).toBe('workflowExecutionStarted');
     expect(Buffer.from(members['report.html']!).toString()).toMatch(/decision/);
+    const summary = JSON.parse(Buffer.from(members['summary.json']!).toString()) as {
+      requests: { workflowId: string; docType: string; imageSha256: string }[];
+      engineVersions: string[];
+    };
+    expect(summary.requests).toEqual([
+      expect.objectContaining({ workflowId: `dococr-${id}`, docType: '01000000', imageSha256: expect.any(String) }),
+    ]);
+    expect(summary.engineVersions.some((v) => v.startsWith('dococr-engine/'))).toBe(true);
 
     // One byte flipped inside each member (stored uncompressed, so its bytes sit in the archive as they are).
     for (const name of names) {

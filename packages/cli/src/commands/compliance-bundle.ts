@@ -62,9 +62,15 @@ export async function auditExportBundle(ctx: CliContext, id: string, flags: Expo
     const erasures = events
       .filter((e) => e.step === 'erasure')
       .map((e) => ({ seq: e.seq, at: e.startedAt, actor: e.actor, reasons: e.reasons, data: e.data }));
+    // The DocOcrV2 request of each run, as recorded when it was received: every parameter except the image (its
+    // SHA-256 and size instead) and MerchantUserId (never stored in clear).
+    const requests = events
+      .filter((e) => e.step === 'received')
+      .map((e) => ({ workflowId: e.workflowId, receivedAt: e.startedAt, ...e.data }));
     const summary = {
       applicationId,
       dataKey: keyStatus,
+      requests,
       workflows: workflows.map((w) => ({ workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status })),
       engineVersions,
       reviewerDecisions: reviews,
