@@ -272,6 +272,10 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     const none = await cli(['runs', 'list', '--scene-code', 'cliRuns', '--doc-type', '01000000', '--json']);
     expect(none.stdout.trim()).toBe('');
     expect((await cli(['runs', 'list', '--since', 'yesterday'])).code).toBe(2);
+    // Listing everything includes an application erased above: its memo no longer decrypts, its row still lists.
+    const all = await cli(['runs', 'list', '--since', '1d', '--limit', '500', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain('dococr-cliAudit1');
   });
 
   it('config show masks secrets, and completion prints a bash script', async () => {
@@ -366,7 +370,12 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     expect(done).toMatchObject({ event: 'done', progress: { total: 4, done: 4 } });
     // Exactly one docOcr run per item.
     const ids: string[] = [];
-    for await (const wf of stack.client.workflow.list({ query: "WorkflowType = 'docOcr'" })) ids.push(wf.workflowId);
+    // Only this batch's items: other applications of this file were erased, and their memos no longer decrypt.
+    const listed = await stack.client.workflowService.listWorkflowExecutions({
+      namespace: 'default',
+      query: "WorkflowType = 'docOcr' AND WorkflowId STARTS_WITH 'batch-'",
+    });
+    for (const wf of listed.executions) ids.push(wf.execution?.workflowId ?? '');
     const items = ids.filter((id) => id.includes('-item-scan'));
     expect(items).toHaveLength(4);
     expect(new Set(items).size).toBe(4);

@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import { openStack, type CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
@@ -10,6 +11,17 @@ export interface RunsListFlags {
   limit?: string;
   json?: boolean;
 }
+
+const STATUS_NAMES = [
+  'UNSPECIFIED',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELED',
+  'TERMINATED',
+  'CONTINUED_AS_NEW',
+  'TIMED_OUT',
+];
 
 const quote = (v: string) => `'${v.replace(/'/g, "\\'")}'`;
 
@@ -42,21 +54,39 @@ export async function runsList(ctx: CliContext, flags: RunsListFlags): Promise<n
   const { stack } = await openStack(ctx, { runWorker: false });
   try {
     const rows: Array<Record<string, string>> = [];
-    for await (const wf of stack.client.workflow.list({ query })) {
-      const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
-      const first = (k: string) => String(sa[k]?.[0] ?? '');
-      rows.push({
-        workflowId: wf.workflowId,
-        runId: wf.runId,
-        status: wf.status.name,
-        started: wf.startTime.toISOString(),
-        docType: first('DococrDocType'),
-        passed: first('DococrPassed'),
-        subCode: first('DococrSubCode'),
-        sceneCode: first('DococrSceneCode'),
+    // The raw list: the SDK's iterator decodes every memo, and an erased application's memo no longer decrypts.
+    // Search attributes are never encrypted (they hold codes only), so they decode with the default converter.
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await stack.client.workflowService.listWorkflowExecutions({
+        namespace: stack.namespace,
+        query,
+        pageSize: Math.min(limit, 100),
+        ...(nextPageToken ? { nextPageToken } : {}),
       });
-      if (rows.length >= limit) break;
-    }
+      for (const wf of page.executions) {
+        const fields = wf.searchAttributes?.indexedFields ?? {};
+        const first = (k: string) => {
+          const payload = fields[k];
+          if (!payload) return '';
+          const value = defaultPayloadConverter.fromPayload<unknown>(payload);
+          return String(Array.isArray(value) ? (value[0] ?? '') : value);
+        };
+        const seconds = Number(wf.startTime?.seconds ?? 0);
+        rows.push({
+          workflowId: wf.execution?.workflowId ?? '',
+          runId: wf.execution?.runId ?? '',
+          status: STATUS_NAMES[wf.status ?? 0] ?? 'UNKNOWN',
+          started: new Date(seconds * 1000).toISOString(),
+          docType: first('DococrDocType'),
+          passed: first('DococrPassed'),
+          subCode: first('DococrSubCode'),
+          sceneCode: first('DococrSceneCode'),
+        });
+        if (rows.length >= limit) break;
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken && rows.length < limit);
     if (flags.json) {
       for (const r of rows) ctx.stdout.write(`${JSON.stringify(r)}\n`);
     } else if (rows.length === 0) {
