@@ -169,6 +169,55 @@ describe('evidence bundle (built CLI, real dev server)', () => {
   }, 300_000);
 });
 
+describe('evidence bundle of a KYC application (built CLI, real dev server)', () => {
+  it('holds every workflow, the reviewer decision and no clear field; reverify re-runs each document', async () => {
+    const docs = [
+      ['01000000', 'passport-td3.png'],
+      ['00000008', 'hkid-2018.png'],
+    ].flatMap(([docType, file]) => ['--doc', `${docType}:${path.join(samples, file!)}`]);
+    const start = await cli(['kyc', 'start', ...docs, '--require-same-person', '--json']);
+    expect(start.code, start.stderr).toBe(0);
+    const started = JSON.parse(start.stdout) as { id: string; status: { state: string } };
+    const { id } = started;
+    if (started.status.state === 'review') {
+      const review = ['kyc', 'review', id, '--reject', '--reviewer', 'rev1', '--reason', 'different people'];
+      expect((await cli(review)).code).toBe(0);
+    }
+    await cli(['kyc', 'result', id]);
+    const out = path.join(work, `${id}.zip`);
+    expect((await cli(['audit', 'export', id, '--bundle', out])).code).toBe(0);
+    expect((await cli(['audit', 'verify', '--bundle', out])).code).toBe(0);
+    const zip = readFileSync(out);
+    const members = unzipSync(zip);
+    const summary = JSON.parse(Buffer.from(members['summary.json']!).toString()) as {
+      workflows: { workflowId: string; type: string; status: string }[];
+      reviewerDecisions: { actor: string; outcome: string }[];
+    };
+    expect(summary.workflows.map((w) => w.workflowId).sort()).toEqual([
+      `kyc-${id}`,
+      `kyc-${id}-doc-1`,
+      `kyc-${id}-doc-2`,
+    ]);
+    expect(summary.workflows.every((w) => w.status === 'COMPLETED')).toBe(true);
+    if (started.status.state === 'review') {
+      expect(summary.reviewerDecisions).toEqual([
+        expect.objectContaining({ actor: 'reviewer:rev1', outcome: 'rejected' }),
+      ]);
+    }
+    const doc1 = Buffer.from(members[`workflows/kyc-${id}-doc-1.json`]!).toString();
+    expect(doc1).toMatch(/keyed-sha256:[0-9a-f]{64}/);
+    for (const clear of ['NOVAK', 'HH3210907', 'CHOI', 'XT020043']) expect(zip.includes(clear), clear).toBe(false);
+
+    const reverify = JSON.parse((await cli(['audit', 'reverify', id, '--json'])).stdout) as {
+      documents: { original: { workflowId: string }; reverification: { applicationId: string } }[];
+    };
+    expect(reverify.documents.map((d) => [d.original.workflowId, d.reverification.applicationId])).toEqual([
+      [`kyc-${id}-doc-1`, `${id}R1`],
+      [`kyc-${id}-doc-2`, `${id}R2`],
+    ]);
+  }, 300_000);
+});
+
 describe('retention (built CLI, real dev server)', () => {
   it('erases exactly the applications past retention, skips and lists the held one, until it is released', async () => {
     // 100 x 100 px is refused by checkImage (the API wants 200), the quickest run that is still audited.

@@ -113,7 +113,8 @@ function recordedDocuments(events: AuditEvent[]): RecordedDocument[] {
       mediaType,
     });
   }
-  return docs;
+  // Children of a kyc application start together; the document order is the stable one.
+  return docs.sort((a, b) => a.workflowId.localeCompare(b.workflowId, 'en', { numeric: true }));
 }
 
 async function reverifyDocument(
