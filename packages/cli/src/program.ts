@@ -239,6 +239,7 @@ Examples:
     .option('-o, --out <file>', 'write to a file instead of standard output')
     .option('--bundle <file>', 'write a signed evidence bundle (ZIP) instead: events, workflows, report, manifest')
     .option('--include-images', 'with --bundle: add the images, encrypted (AES-256-GCM) under a passphrase')
+    .option('--include-fields', 'with --bundle: add the results with the fields read, encrypted like the images')
     .option('--images-passphrase <passphrase>', 'the passphrase (default: $DOCOCR_BUNDLE_PASSPHRASE)')
     .addHelpText(
       'after',

@@ -7,7 +7,7 @@ import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@dococr/orchestrator';
-import { openImage } from '../src/commands/compliance-bundle-format.js';
+import { openMember } from '../src/commands/compliance-bundle-format.js';
 import { runCli, startTestStack, type CliResult } from './cli-harness.js';
 
 const samples = fileURLToPath(new URL('../../../samples/', import.meta.url));
@@ -130,7 +130,7 @@ describe('evidence bundle (built CLI, real dev server)', () => {
 
     const out = path.join(work, `${id}.zip`);
     const passphrase = 'correct horse battery staple';
-    const exported = await cli(['audit', 'export', id, '--bundle', out, '--include-images'], {
+    const exported = await cli(['audit', 'export', id, '--bundle', out, '--include-images', '--include-fields'], {
       DOCOCR_BUNDLE_PASSPHRASE: passphrase,
     });
     expect(exported.code).toBe(0);
@@ -138,8 +138,12 @@ describe('evidence bundle (built CLI, real dev server)', () => {
     const imageMember = Object.keys(members).find((n) => n.startsWith('images/'))!;
     const sha = /images\/([0-9a-f]{64})\.enc/.exec(imageMember)![1]!;
     // The image is there, and only the passphrase opens it.
-    expect(openImage(members[imageMember]!, sha, passphrase).equals(image)).toBe(true);
-    expect(() => openImage(members[imageMember]!, sha, 'wrong')).toThrow();
+    expect(openMember(members[imageMember]!, sha, passphrase).equals(image)).toBe(true);
+    expect(() => openMember(members[imageMember]!, sha, 'wrong')).toThrow();
+    // So are the fields read, for an auditor who must see them.
+    const fieldsMember = `fields/dococr-${id}.json.enc`;
+    const sealed = openMember(members[fieldsMember]!, fieldsMember, passphrase).toString('utf8');
+    for (const secret of secrets) expect(sealed).toContain(secret);
 
     const erase = await cli(['audit', 'erase', id, '--reason', 'GDPR Art. 17 request 2026-118']);
     expect(erase.code).toBe(0);

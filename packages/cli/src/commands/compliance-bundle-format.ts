@@ -30,10 +30,12 @@ export interface BundleManifest {
   chain: ChainHead & { count: number };
   signature: { algorithm: 'Ed25519'; publicKey: typeof PUBLIC_KEY; fingerprint: string };
   images: { included: boolean; encryption?: typeof IMAGE_ENCRYPTION };
+  /** `fields/<workflowId>.json.enc`: the results with the fields read, sealed like the images (AAD: the member path). */
+  fields?: { included: boolean };
   files: { path: string; sha256: string; size: number }[];
 }
 
-/** How `images/*.enc` are sealed: scrypt(passphrase, salt) → AES-256-GCM key; AAD = the image's SHA-256 (hex). */
+/** How `images/*.enc` and `fields/*.enc` are sealed: scrypt(passphrase, salt) → AES-256-GCM key, with additional data. */
 export const IMAGE_ENCRYPTION = {
   algorithm: 'AES-256-GCM',
   kdf: 'scrypt',
@@ -41,7 +43,7 @@ export const IMAGE_ENCRYPTION = {
   r: 8,
   p: 1,
   layout: 'salt(16) | iv(12) | ciphertext | tag(16)',
-  aad: 'SHA-256 of the plain image, lowercase hex, UTF-8',
+  aad: 'UTF-8 of: for images/<sha256>.enc the SHA-256 (hex) of the plain image; for fields/* the member path',
 } as const;
 
 // Built from local fields, so the DOS timestamp fflate writes is the same in every time zone.
@@ -190,21 +192,21 @@ function checkEvents(
   return { ok: true, count: result.count, headHash: result.headHash };
 }
 
-/** Seals an image for the bundle under a passphrase (see `IMAGE_ENCRYPTION`). */
-export function sealImage(image: Uint8Array, sha256: string, passphrase: string): Buffer {
+/** Seals a member (an image, or results with fields) under a passphrase (see `IMAGE_ENCRYPTION`). */
+export function sealMember(plain: Uint8Array, aad: string, passphrase: string): Buffer {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', imageKey(passphrase, salt), iv);
-  cipher.setAAD(utf8(sha256));
-  const ciphertext = Buffer.concat([cipher.update(image), cipher.final()]);
+  cipher.setAAD(utf8(aad));
+  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([salt, iv, ciphertext, cipher.getAuthTag()]);
 }
 
-/** The plain image of a sealed one; throws when the passphrase is wrong or a byte changed. */
-export function openImage(sealed: Uint8Array, sha256: string, passphrase: string): Buffer {
+/** The plain bytes of a sealed member; throws when the passphrase or `aad` is wrong or a byte changed. */
+export function openMember(sealed: Uint8Array, aad: string, passphrase: string): Buffer {
   const buf = Buffer.from(sealed);
   const decipher = createDecipheriv('aes-256-gcm', imageKey(passphrase, buf.subarray(0, 16)), buf.subarray(16, 28));
-  decipher.setAAD(utf8(sha256));
+  decipher.setAAD(utf8(aad));
   decipher.setAuthTag(buf.subarray(buf.length - 16));
   return Buffer.concat([decipher.update(buf.subarray(28, buf.length - 16)), decipher.final()]);
 }

@@ -8,7 +8,7 @@ import {
   EVENTS,
   IMAGE_ENCRYPTION,
   checkBundle,
-  sealImage,
+  sealMember,
   writeBundle,
   type BundleManifest,
 } from './compliance-bundle-format.js';
@@ -18,6 +18,8 @@ import { loadOrCreateBundleSigner, localSignerFingerprint } from './compliance-s
 export interface ExportBundleFlags {
   bundle: string;
   includeImages?: boolean;
+  /** Also the workflow results with the fields read in clear, sealed under the passphrase like the images. */
+  includeFields?: boolean;
   imagesPassphrase?: string;
 }
 
@@ -30,9 +32,9 @@ export const BUNDLE_PASSPHRASE_ENV = 'DOCOCR_BUNDLE_PASSPHRASE';
  */
 export async function auditExportBundle(ctx: CliContext, id: string, flags: ExportBundleFlags): Promise<number> {
   const passphrase = flags.imagesPassphrase ?? ctx.env[BUNDLE_PASSPHRASE_ENV];
-  if (flags.includeImages && !passphrase) {
+  if ((flags.includeImages || flags.includeFields) && !passphrase) {
     throw new CliError(
-      '--include-images needs a passphrase to encrypt them',
+      '--include-images and --include-fields need a passphrase to encrypt them',
       ExitCode.Usage,
       `pass --images-passphrase or set ${BUNDLE_PASSPHRASE_ENV}`,
     );
@@ -53,7 +55,12 @@ export async function auditExportBundle(ctx: CliContext, id: string, flags: Expo
     put(EVENTS, await services.audit.exportJsonl(applicationId));
     put('audit/verification.json', verification);
 
-    const workflows = await collectWorkflows(stack, services, applicationId, events);
+    const sealFields = flags.includeFields && passphrase ? passphrase : undefined;
+    const workflows = await collectWorkflows(stack, services, applicationId, events, (workflowId, raw) => {
+      if (!sealFields) return;
+      const member = `fields/${workflowId}.json.enc`;
+      contents.set(member, sealMember(Buffer.from(JSON.stringify(raw, null, 2)), member, sealFields));
+    });
     for (const w of workflows) put(`workflows/${w.workflowId}.json`, w);
     const engineVersions = [...new Set(events.map((e) => e.engineVersion).filter((v): v is string => !!v))].sort();
     const reviews = events
@@ -83,7 +90,7 @@ export async function auditExportBundle(ctx: CliContext, id: string, flags: Expo
       for (const sha256 of imageDigests(events)) {
         const ref = { sha256, size: 0, mediaType: 'application/octet-stream', key: `${applicationId}/${sha256}` };
         if (!(await services.blobs.has(ref))) continue;
-        contents.set(`images/${sha256}.enc`, sealImage(await services.blobs.get(ref), sha256, passphrase));
+        contents.set(`images/${sha256}.enc`, sealMember(await services.blobs.get(ref), sha256, passphrase));
         images++;
       }
     }
@@ -94,6 +101,7 @@ export async function auditExportBundle(ctx: CliContext, id: string, flags: Expo
       createdBy: `cli:${ctx.env.USER ?? 'unknown'}`,
       chain: { seq: head?.seq ?? 0, hash: head?.hash ?? '', count: events.length },
       images: flags.includeImages ? { included: true, encryption: IMAGE_ENCRYPTION } : { included: false },
+      fields: { included: !!sealFields },
     } satisfies Omit<BundleManifest, 'format' | 'signature' | 'files'>;
     put('report.html', renderReport({ ...meta, events, verification, workflows, summary, images }));
     const signer = loadOrCreateBundleSigner(config.dataDir);
@@ -157,6 +165,8 @@ async function collectWorkflows(
   services: LocalServices,
   applicationId: string,
   events: AuditEvent[],
+  /** Receives each readable result as it is, before its fields are replaced by digests. */
+  onResult: (workflowId: string, result: unknown) => void,
 ): Promise<ReportWorkflow[]> {
   const runs = new Map<string, string>();
   for (const e of events) if (e.workflowId && e.runId && !runs.has(e.workflowId)) runs.set(e.workflowId, e.runId);
@@ -193,7 +203,9 @@ async function collectWorkflows(
     };
     if (description.status.name === 'COMPLETED') {
       try {
-        record.result = await redactFields(services, applicationId, await handle.result());
+        const result: unknown = await handle.result();
+        onResult(workflowId, result);
+        record.result = await redactFields(services, applicationId, result);
       } catch (err) {
         record.note = `result unreadable: ${(err as Error).message}`;
       }
