@@ -346,5 +346,14 @@ describe('re-verification (built CLI, real dev server)', () => {
     // Human-readable form names the change.
     const text = await cli(['audit', 'reverify', id, '--threshold', 'strict']);
     expect(text.stdout).toMatch(/decision SubCode: 200 -> 211/);
+
+    // Erasing the original also erases the re-verifications' copies of the image.
+    const erased = await cli(['audit', 'erase', id, '--reason', 'GDPR Art. 17 request']);
+    expect(erased.code, erased.stderr).toBe(0);
+    expect(erased.stdout).toMatch(new RegExp(`also erased its re-verification\\(s\\) ${id}R1, ${id}R2, ${id}R3`));
+    for (const app of [`${id}R1`, `${id}R2`, `${id}R3`]) {
+      const events = JSON.parse((await cli(['audit', 'show', app, '--json'])).stdout) as { step: string }[];
+      expect(events.at(-1)!.step).toBe('erasure');
+    }
   }, 300_000);
 });

@@ -105,14 +105,24 @@ export async function auditErase(
   const applicationId = applicationIdOf(id);
   await requireApplication(services.audit, applicationId);
   const { eraseApplication } = await import('@dococr/temporal-activities');
-  const report = await eraseApplication(
-    { keyStore: services.keyStore, blobStore: services.blobs, auditStore: services.audit },
-    { applicationId, reason: flags.reason, actor: flags.actor ?? `cli:${ctx.env.USER ?? 'unknown'}` },
-  );
+  const actor = flags.actor ?? `cli:${ctx.env.USER ?? 'unknown'}`;
+  const deps = { keyStore: services.keyStore, blobStore: services.blobs, auditStore: services.audit };
+  // Re-verifications stored their own copy of the image under their own application id: erase them too.
+  const linked = (await services.audit.list(applicationId))
+    .filter((e) => e.step === 'reverification' && typeof e.data.reverificationWorkflowId === 'string')
+    .map((e) => applicationIdOf(String(e.data.reverificationWorkflowId)));
+  for (const copy of new Set(linked)) {
+    await eraseApplication(deps, {
+      applicationId: copy,
+      reason: `${flags.reason} (re-verification of ${applicationId})`,
+      actor,
+    });
+  }
+  const report = await eraseApplication(deps, { applicationId, reason: flags.reason, actor });
   const { blobsDeleted, event } = report;
   const verification = await services.audit.verify(applicationId);
   ctx.stdout.write(
-    `erased application ${applicationId}: ${blobsDeleted} image(s) deleted, data key destroyed; erasure recorded as event ${event.seq}; chain ${verification.ok ? 'verifies' : 'BROKEN'}\n`,
+    `erased application ${applicationId}: ${blobsDeleted} image(s) deleted, data key destroyed; erasure recorded as event ${event.seq}; chain ${verification.ok ? 'verifies' : 'BROKEN'}${linked.length ? `; also erased its re-verification(s) ${[...new Set(linked)].join(', ')}` : ''}\n`,
   );
   return verification.ok ? ExitCode.Ok : ExitCode.Failure;
 }
