@@ -132,16 +132,38 @@ describe('LocalDocOcrEngine on the real fixtures', () => {
     });
   }
 
-  it('leaves out checks it does not perform and says so', async () => {
+  it('runs the quality, spoof and face checks when asked, and keeps their evidence for the audit trail', async () => {
     const bytes = new Uint8Array(await readFile(realFixture('hkid_2003/alucard001__hkid_sample.jpg')));
     const analysis = await engine.analyze(
-      request(DocType.HongKongId2018, bytes, { spoof: 'T', idFaceQuality: 'T', idThreshold: '0', ocr: 'F' }),
+      request(DocType.HongKongId2018, bytes, { spoof: 'T', idFaceQuality: 'T', idThreshold: '2', ocr: 'F' }),
     );
     const info = JSON.parse(analysis.response.Result.ExtIdInfo) as Record<string, unknown>;
-    expect(info).not.toHaveProperty('spoofInfo');
-    expect(info).not.toHaveProperty('idFaceQualityScore');
     expect(info).not.toHaveProperty('ocrIdInfo');
+    expect(info.spoofInfo).toMatchObject({ spoofResult: expect.stringMatching(/^[YN]$/) });
+    expect(typeof info.idFaceQualityScore).toBe('number');
+    expect(analysis.quality?.mode).toBe('2');
+    expect(analysis.spoof?.findings.map((f) => f.type)).toEqual(['SCREEN_REMARK', 'PHOTO_COPY', 'SHORTCUT', 'TAMPER']);
+    expect(analysis.face?.faceFound).toBe(true);
+    expect(analysis.notPerformed).toEqual([]);
+  });
+
+  it('answers 212 with the spoof type for a re-photographed screen', async () => {
+    const bytes = new Uint8Array(await readFile(new URL('../../../samples/spoof-screen-remark.jpg', import.meta.url)));
+    const response = await engine.docOcrV2(
+      request(DocType.ChineseResidentId, bytes, { spoof: 'T', cardSide: 'OCR_ID_FACE' }),
+    );
+    expect(response.Result).toMatchObject({ Passed: 'N', SubCode: '212' });
+    expect(JSON.parse(response.Result.ExtIdInfo).spoofInfo).toEqual({ spoofResult: 'Y', spoofType: ['SCREEN_REMARK'] });
+  });
+
+  it('runs no check on the wrong document (213) and says which were not run', async () => {
+    const bytes = new Uint8Array(await readFile(realFixture('hkid_2003/alucard001__hkid_sample.jpg')));
+    const analysis = await engine.analyze(
+      request(DocType.GlobalPassport, bytes, { spoof: 'T', idFaceQuality: 'T', idThreshold: '0' }),
+    );
+    expect(analysis.response.Result.SubCode).toBe('213');
     expect(analysis.notPerformed.map((n) => n.check).sort()).toEqual(['faceQuality', 'quality', 'spoof']);
+    expect(JSON.parse(analysis.response.Result.ExtIdInfo)).not.toHaveProperty('idFaceQualityScore');
   });
 
   it('refuses an image below the minimum size with InvalidParameter', async () => {

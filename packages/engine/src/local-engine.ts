@@ -10,6 +10,7 @@ import {
   InvalidParameterError,
   MissingParameterError,
   safeFetch,
+  spoofInfoFromFindings,
   spoofInfoNotChecked,
   SubCode,
   type DocOcrCallOptions,
@@ -28,6 +29,11 @@ import { getPaddleOcr, type PaddleOcr } from './ocr/paddle-ocr.js';
 import { readCardLines, type CardLine } from './read/card-lines.js';
 import { type FieldCheck, type FieldReading, type MrzCorrection, type MrzReading } from './read/field-types.js';
 import { readLines, toOcrIdInfo } from './read/read-fields.js';
+import { scoreFace, type FaceScore } from './face/score-face.js';
+import { assessQuality } from './quality/assess-quality.js';
+import type { QualityAssessment, QualityMode } from './quality/quality-types.js';
+import { detectSpoof } from './spoof/detect-spoof.js';
+import type { SpoofResult } from './spoof/spoof-types.js';
 
 /** A check the request asked for that this engine does not perform yet; it is left out of ExtIdInfo, not faked. */
 export interface NotPerformedCheck {
@@ -57,6 +63,11 @@ export interface DocOcrAnalysis {
   mrz?: MrzReading;
   mrzCorrections: MrzCorrection[];
   checks: FieldCheck[];
+  /** The quality check's measurements and thresholds (IdThreshold), when it ran. */
+  quality?: QualityAssessment;
+  /** Every spoof detector's score, threshold and evidence (Spoof=T), when they ran. */
+  spoof?: SpoofResult;
+  face?: FaceScore;
   notPerformed: NotPerformedCheck[];
   notApplied: NotAppliedParameter[];
   timingsMs: { decode: number; findCard: number; read: number; total: number };
@@ -134,20 +145,46 @@ export class LocalDocOcrEngine implements DocOcrClient {
     const readDone = performance.now();
 
     const effective = effectiveChecks(request);
-    const notPerformed = notPerformedChecks(effective);
+    // Quality (211), spoofing (212) and the face score run only when asked, and only on the requested document:
+    // nothing they could say is meaningful on the wrong one (213). Precedence everywhere: 213, then 211, then 212.
+    const cardInput = { corners: card.corners, coverage: card.coverage, rectified: card.image };
+    const original = { bytes, mediaType: loaded.mediaType };
+    const quality =
+      check.matches && effective.quality
+        ? await assessQuality({ image: rgb, card: cardInput, original }, request.idThreshold as QualityMode)
+        : undefined;
+    const spoof =
+      check.matches && effective.spoof
+        ? await detectSpoof({
+            image: rgb,
+            original,
+            card: { ...cardInput, textBoxes: card.textBoxes },
+            docType: request.docType,
+            mrzConsistent: !(read?.checks ?? []).some((c) => CONSISTENCY_CHECKS.has(c.name) && !c.passed),
+          })
+        : undefined;
+    const face = check.matches && effective.faceQuality ? await scoreFace({ image: card.image }) : undefined;
+    const spoofFound = spoof?.findings.filter((f) => f.detected).map((f) => f.type) ?? [];
+    const subCode = !check.matches
+      ? SubCode.WrongDocument
+      : quality && !quality.passed
+        ? SubCode.Quality
+        : spoofFound.length > 0
+          ? SubCode.Spoof
+          : SubCode.Passed;
     const extIdInfo: ExtIdInfo = {};
     if (check.matches && effective.ocr && read) {
       extIdInfo.ocrIdInfo = toOcrIdInfo({ docType: request.docType, side, fields: read.fields });
     }
-    // Without a spoof check the API still reports spoofInfo as 'N' with no types; when one was asked for and not
-    // run, saying 'N' would claim a finding, so it is left out.
-    if (!effective.spoof) extIdInfo.spoofInfo = spoofInfoNotChecked();
+    if (face) extIdInfo.idFaceQualityScore = Math.round(face.score * 100) / 100;
+    extIdInfo.spoofInfo = spoof ? spoofInfoFromFindings(spoofFound) : spoofInfoNotChecked();
     const response = createDocOcrV2Response({
       requestId: randomUUID().toUpperCase(),
       transactionId: randomUUID().replace(/-/g, ''),
-      subCode: check.matches ? SubCode.Passed : SubCode.WrongDocument,
+      subCode,
       extIdInfo,
     });
+    const notPerformed = notPerformedChecks(effective, check.matches);
     return {
       response,
       image: {
@@ -169,6 +206,9 @@ export class LocalDocOcrEngine implements DocOcrClient {
       ...(read?.mrz ? { mrz: read.mrz } : {}),
       mrzCorrections: read?.mrz?.corrections ?? [],
       checks: read?.checks ?? [],
+      ...(quality ? { quality } : {}),
+      ...(spoof ? { spoof } : {}),
+      ...(face ? { face } : {}),
       notPerformed,
       notApplied: effective.notApplied,
       timingsMs: {
@@ -257,11 +297,22 @@ function summariseCard(card: FoundCard, wholeImageFallback: boolean): DocOcrAnal
   };
 }
 
-function notPerformedChecks(effective: ReturnType<typeof effectiveChecks>): NotPerformedCheck[] {
+/** Reading checks whose failure means the visual zone disagrees with the machine-readable data: a TAMPER sign. */
+const CONSISTENCY_CHECKS = new Set([
+  'mrz.valid',
+  'mrz.checkDigits',
+  'passportNo.matchesVisualZone',
+  'birthDate.matchesIdNumber',
+  'sex.matchesIdNumber',
+]);
+
+/** Checks that were asked for but not run because the image is not the requested document (213). */
+function notPerformedChecks(effective: ReturnType<typeof effectiveChecks>, matches: boolean): NotPerformedCheck[] {
+  if (matches) return [];
   const out: NotPerformedCheck[] = [];
-  const later = 'not implemented in the local engine yet; left out of the response rather than reported as passed';
-  if (effective.quality) out.push({ check: 'quality', parameter: 'IdThreshold', reason: later });
-  if (effective.spoof) out.push({ check: 'spoof', parameter: 'Spoof', reason: later });
-  if (effective.faceQuality) out.push({ check: 'faceQuality', parameter: 'IdFaceQuality', reason: later });
+  const why = 'not run: the image does not show the requested document (SubCode 213)';
+  if (effective.quality) out.push({ check: 'quality', parameter: 'IdThreshold', reason: why });
+  if (effective.spoof) out.push({ check: 'spoof', parameter: 'Spoof', reason: why });
+  if (effective.faceQuality) out.push({ check: 'faceQuality', parameter: 'IdFaceQuality', reason: why });
   return out;
 }
