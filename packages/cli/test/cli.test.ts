@@ -215,8 +215,16 @@ describe('dococr (built CLI as a subprocess, real dev server)', () => {
     const events = jsonl.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { step: string; hash: string });
-    expect(events.map((e) => e.step)).toEqual(['received', 'checkImage', 'recogniseDocument', 'decision']);
+      .map((l) => JSON.parse(l) as { step: string; hash: string; actor: string; data: { via?: string } });
+    expect(events.map((e) => e.step)).toEqual([
+      'received',
+      'checkImage',
+      'recogniseDocument',
+      'decision',
+      'pii-access',
+    ]);
+    // Printing the fields to the person running the CLI is itself a read of personal data, and is audited.
+    expect(events.at(-1)).toMatchObject({ actor: expect.stringMatching(/^cli:/), data: { via: 'cli' } });
     const csv = await cli(['audit', 'export', id, '--format', 'csv']);
     expect(csv.stdout.split('\n')[0]).toMatch(/seq/);
     const noReason = await cli(['audit', 'erase', id]);

@@ -30,15 +30,17 @@ let stderr = '';
 let gatewayPort: number;
 let uiPort: number;
 let temporalPort: number;
+let dataDir: string;
 const EARLIER = 'devStackEarlier1';
 
 beforeAll(async () => {
   gatewayPort = await freePort();
   uiPort = await freePort();
   temporalPort = await freePort();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'dococr-dev-'));
   const env = {
     PATH: process.env.PATH ?? '',
-    DOCOCR_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'dococr-dev-')),
+    DOCOCR_DATA_DIR: dataDir,
     DOCOCR_TEMPORAL_PORT: String(temporalPort),
     DOCOCR_TEMPORAL_UI_PORT: String(uiPort),
     DOCOCR_ACCESS_KEYS: `${KEY_ID}:${KEY_SECRET}`,
@@ -156,6 +158,15 @@ describe('dococr dev: the whole local stack in one command', () => {
     const response = parseDocOcrV2Response(raw.body);
     expect(response.Result.Passed).toBe('Y');
     const ext = parseExtIdInfo(response.Result.ExtIdInfo, '01000000');
+    // Returning the fields to the access key is a read of personal data, recorded in the application's chain.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(dataDir, 'audit.db'), { readonly: true });
+    const bodies = db
+      .prepare('SELECT body FROM audit_events WHERE application_id = ? ORDER BY seq')
+      .all('devStack1') as { body: string }[];
+    db.close();
+    const last = JSON.parse(bodies.at(-1)!.body) as { step: string; actor: string };
+    expect(last).toMatchObject({ step: 'pii-access', actor: `access-key:${KEY_ID}` });
     expect(ext.ocrIdInfo).toMatchObject({
       passportNo: sample!.groundTruth.ocrIdInfo.passportNo,
       surname: sample!.groundTruth.ocrIdInfo.surname,

@@ -94,6 +94,16 @@ export async function auditExportBundle(ctx: CliContext, id: string, flags: Expo
         images++;
       }
     }
+    if (flags.includeImages || flags.includeFields) {
+      const { recordPiiAccess } = await import('../pii-access.js');
+      await recordPiiAccess(services.audit, {
+        applicationId,
+        actor: `cli:${ctx.env.USER ?? 'unknown'}`,
+        via: 'bundle',
+        reason: 'evidence bundle exported with personal data, sealed under a passphrase',
+        what: [...(flags.includeFields ? ['fields'] : []), ...(flags.includeImages ? ['images'] : [])],
+      });
+    }
     const createdAt = new Date().toISOString();
     const meta = {
       applicationId,

@@ -63,6 +63,14 @@ export async function startGatewayOn(
         { requestId: call.requestId },
       );
       if (run.result.httpStatus !== 200) throw core.docOcrErrorFromWire(run.result.httpStatus, run.result.body);
+      const { recordPiiAccess } = await import('../pii-access.js');
+      await recordPiiAccess(stack.audit, {
+        applicationId: request.merchantBizId,
+        actor: `access-key:${call.accessKeyId}`,
+        via: 'gateway',
+        reason: `DocOcrV2 response ${call.requestId} returned to the calling access key`,
+        what: ['ExtIdInfo'],
+      });
       return core.parseDocOcrV2Response(run.result.body);
     },
   });

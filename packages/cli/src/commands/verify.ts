@@ -137,6 +137,16 @@ export async function verifyCommand(ctx: CliContext, image: string, flags: Verif
       { provider },
     );
     const body = run.result.body;
+    if (run.result.httpStatus === 200) {
+      const { recordPiiAccess } = await import('../pii-access.js');
+      await recordPiiAccess(stack.audit, {
+        applicationId: request.merchantBizId,
+        actor: `cli:${ctx.env.USER ?? 'unknown'}`,
+        via: 'cli',
+        reason: 'dococr verify printed the response to the person who submitted the document',
+        what: ['ExtIdInfo'],
+      });
+    }
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(body)}\n`);
     } else {
