@@ -8,7 +8,6 @@ import { orchestratorConfigFromEnv } from '../src/config.js';
 import { openLocalServices } from '../src/local-services.js';
 import { createLogger } from '../src/logger.js';
 import { executeDocOcr, startStack, type Stack } from '../src/stack.js';
-import { decideSubCode } from '../src/workflows/doc-ocr.js';
 import { freePort, tempDir } from './helpers.js';
 
 const samples = fileURLToPath(new URL('../../../samples/', import.meta.url));
@@ -56,16 +55,6 @@ async function run(file: string, docType: DocType, extra: Record<string, string>
   const side = extra.CardSide as 'OCR_ID_FACE' | 'OCR_ID_NATIONAL_EMBLEM' | undefined;
   return { id, body, ext: parseExtIdInfo(body.Result.ExtIdInfo, docType, side), events: await services.audit.list(id) };
 }
-
-describe('decideSubCode: one precedence everywhere', () => {
-  it('puts the wrong document first, then quality, then spoofing', () => {
-    expect(decideSubCode({ docTypeMatched: false, qualityPassed: false, spoofFound: true })).toBe('213');
-    expect(decideSubCode({ docTypeMatched: true, qualityPassed: false, spoofFound: true })).toBe('211');
-    expect(decideSubCode({ docTypeMatched: true, qualityPassed: true, spoofFound: true })).toBe('212');
-    expect(decideSubCode({ docTypeMatched: true, qualityPassed: true, spoofFound: false })).toBe('200');
-    expect(decideSubCode({ docTypeMatched: true })).toBe('200');
-  });
-});
 
 describe('docOcr with quality, spoof and face checks (real dev server, real engine)', () => {
   it('a clean passport passes strict quality with no spoofing and a face score', async () => {

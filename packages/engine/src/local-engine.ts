@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import {
   CardSide,
   createDocOcrV2Response,
+  decideSubCode,
+  machineDataConsistent,
   DocType,
   effectiveChecks,
   IMAGE_REQUIREMENTS,
@@ -12,7 +14,6 @@ import {
   safeFetch,
   spoofInfoFromFindings,
   spoofInfoNotChecked,
-  SubCode,
   type DocOcrCallOptions,
   type DocOcrClient,
   type DocOcrV2Request,
@@ -160,18 +161,16 @@ export class LocalDocOcrEngine implements DocOcrClient {
             original,
             card: { ...cardInput, textBoxes: card.textBoxes },
             docType: request.docType,
-            mrzConsistent: !(read?.checks ?? []).some((c) => CONSISTENCY_CHECKS.has(c.name) && !c.passed),
+            mrzConsistent: machineDataConsistent((read?.checks ?? []).map((c) => ({ name: c.name, ok: c.passed }))),
           })
         : undefined;
     const face = check.matches && effective.faceQuality ? await scoreFace({ image: card.image }) : undefined;
     const spoofFound = spoof?.findings.filter((f) => f.detected).map((f) => f.type) ?? [];
-    const subCode = !check.matches
-      ? SubCode.WrongDocument
-      : quality && !quality.passed
-        ? SubCode.Quality
-        : spoofFound.length > 0
-          ? SubCode.Spoof
-          : SubCode.Passed;
+    const subCode = decideSubCode({
+      docTypeMatched: check.matches,
+      ...(quality ? { qualityPassed: quality.passed } : {}),
+      ...(spoof ? { spoofFound: spoofFound.length > 0 } : {}),
+    });
     const extIdInfo: ExtIdInfo = {};
     if (check.matches && effective.ocr && read) {
       extIdInfo.ocrIdInfo = toOcrIdInfo({ docType: request.docType, side, fields: read.fields });
@@ -296,15 +295,6 @@ function summariseCard(card: FoundCard, wholeImageFallback: boolean): DocOcrAnal
     wholeImageFallback,
   };
 }
-
-/** Reading checks whose failure means the visual zone disagrees with the machine-readable data: a TAMPER sign. */
-const CONSISTENCY_CHECKS = new Set([
-  'mrz.valid',
-  'mrz.checkDigits',
-  'passportNo.matchesVisualZone',
-  'birthDate.matchesIdNumber',
-  'sex.matchesIdNumber',
-]);
 
 /** Checks that were asked for but not run because the image is not the requested document (213). */
 function notPerformedChecks(effective: ReturnType<typeof effectiveChecks>, matches: boolean): NotPerformedCheck[] {

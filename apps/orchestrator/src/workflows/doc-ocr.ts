@@ -9,10 +9,11 @@ import {
 } from '@temporalio/workflow';
 import {
   createDocOcrV2Response,
+  decideSubCode,
+  machineDataConsistent,
   spoofInfoFromFindings,
   spoofInfoNotChecked,
   type ExtIdInfo,
-  type SubCode,
 } from '@dococr/core/contract';
 import type {
   DocOcrActivities,
@@ -103,35 +104,11 @@ function errorResult(
 /** The codes an image check raises for bad input (the engine's ImageRejectedError). */
 const IMAGE_REFUSALS = ['InvalidParameter', 'ToolargeImage'];
 
-/** Reading checks whose failure means the visual zone disagrees with the machine-readable data: a TAMPER sign. */
-const CONSISTENCY_CHECKS = new Set([
-  'mrz.valid',
-  'mrz.checkDigits',
-  'passportNo.matchesVisualZone',
-  'birthDate.matchesIdNumber',
-  'sex.matchesIdNumber',
-]);
-
 function nonRetryableFailure(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
     return err.cause;
   }
   return undefined;
-}
-
-/**
- * Which sub-code a set of step results gives. One precedence everywhere: the wrong document first (nothing else is
- * meaningful on it), then quality, then spoofing. Every failed check is still recorded in the audit trail.
- */
-export function decideSubCode(outcome: {
-  docTypeMatched: boolean;
-  qualityPassed?: boolean;
-  spoofFound?: boolean;
-}): SubCode {
-  if (!outcome.docTypeMatched) return '213';
-  if (outcome.qualityPassed === false) return '211';
-  if (outcome.spoofFound === true) return '212';
-  return '200';
 }
 
 /**
@@ -216,7 +193,7 @@ export async function docOcr(input: DocOcrWorkflowInput): Promise<DocOcrWorkflow
     matched && wantSpoof
       ? ocr.detectSpoofing({
           ...check,
-          mrzConsistent: !recognition.checks.some((c) => CONSISTENCY_CHECKS.has(c.name) && !c.ok),
+          mrzConsistent: machineDataConsistent(recognition.checks),
         })
       : undefined,
     matched && wantFace ? ocr.scoreFace(check) : undefined,

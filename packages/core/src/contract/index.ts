@@ -7,3 +7,4 @@ export * from './response.js';
 export * from './effective-checks.js';
 export * from './doc-ocr-client.js';
 export * from './ext-id-info-for-request.js';
+export * from './decision.js';
