@@ -2,20 +2,14 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docOcrV2ResponseSchema } from '@dococr/core';
-import {
-  createLogger,
-  openLocalServices,
-  orchestratorConfigFromEnv,
-  startStack,
-  type Stack,
-} from '@dococr/orchestrator';
+import type { Stack } from '@dococr/orchestrator';
+import { freePort, runCli, startTestStack, type CliResult } from './cli-harness.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,58 +17,12 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'dococr-cli-'));
 let stack: Stack;
 let env: Record<string, string>;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...env, ...extraEnv }, cwd: work, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCli({ ...env, ...extraEnv }, work, args);
 }
 
 beforeAll(async () => {
-  const dataDir = path.join(work, 'data');
-  const taskQueue = `cli-${randomBytes(4).toString('hex')}`;
-  const config = orchestratorConfigFromEnv(
-    {},
-    { dataDir, devServerPort: await freePort(), devServerUiPort: await freePort(), taskQueue },
-  );
-  const services = openLocalServices(config);
-  stack = await startStack({
-    config,
-    logger: createLogger({ level: 'warn', pretty: false }),
-    blobs: services.blobs,
-    audit: services.audit,
-    hashUserId: services.hashUserId,
-    dataConverter: services.dataConverter,
-  });
-  env = {
-    PATH: process.env.PATH ?? '',
-    DOCOCR_DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: stack.address,
-    DOCOCR_TASK_QUEUE: taskQueue,
-    DOCOCR_LOG_LEVEL: 'warn',
-  };
+  ({ stack, env } = await startTestStack(path.join(work, 'data'), 'cli'));
   writeFileSync(
     path.join(work, 'card.png'),
     await sharp({ create: { width: 640, height: 400, channels: 3, background: '#dde' } })
